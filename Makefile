@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make play` and `make test`.
+# The venv is rebuilt when pyproject.toml changes (the stamp file tracks it).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: play test demo bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+play: $(STAMP)
+	$(PY) main.py $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest -q $(ARGS)
+
+demo: $(STAMP)
+	$(PY) main.py demo --rounds 1 --screenshots out/ $(ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/startup.py
+	$(PY) bench/frame_time.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,154 @@
+"""The application: window, fixed-step loop, shared services, scene stack.
+
+Fixed-step update at 60 Hz with a lag accumulator and a cap on catch-up steps, one draw
+per frame (Game Programming Patterns, "Game Loop"). Timers count game time, so the demo
+can run faster than real time with a clock that never sleeps.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Protocol
+
+import pygame
+
+from game.scene import Scene, SceneStack
+from game.ui.theme import SCREEN_SIZE, Theme
+
+if TYPE_CHECKING:
+    from game.services import Services
+
+STEP = 1 / 60           # seconds of game time per update
+MAX_CATCH_UP = 5        # updates per frame at most; beyond that the game slows down instead
+
+log = logging.getLogger(__name__)
+
+
+class FrameClock(Protocol):
+    def tick(self) -> float: ...
+
+
+class RealClock:
+    """Wall-clock frames capped at 60 fps."""
+
+    def __init__(self) -> None:
+        self._clock = pygame.time.Clock()
+
+    def tick(self) -> float:
+        return min(self._clock.tick(60) / 1000.0, 0.25)
+
+
+class FastClock:
+    """Every frame is exactly one step, with no sleeping: the demo's accelerated time."""
+
+    def tick(self) -> float:
+        return STEP
+
+
+@dataclass
+class AppOptions:
+    config_path: Path | None = None
+    seed: int | None = None
+    content_path: Path | None = None        # a player's own photo from the command line
+    style_path: Path | None = None
+    window_title: str = "Style Duel"
+    notices: list[str] = field(default_factory=list)   # start-up messages for the title
+
+
+class App:
+    def __init__(self, services: "Services", options: AppOptions,
+                 clock: FrameClock | None = None) -> None:
+        self.services = services
+        self.options = options
+        self.config = services.config
+        flags = pygame.SCALED | (pygame.FULLSCREEN if self.config.display.fullscreen else 0)
+        self.screen = pygame.display.set_mode(SCREEN_SIZE, flags)
+        pygame.display.set_caption(options.window_title)
+        pygame.key.set_repeat(350, 40)
+        self.theme = Theme(self.config.display.text_size)
+        self.clock = clock or RealClock()
+        self.rng = random.Random(options.seed)
+        self.stack = SceneStack()
+        self.running = True
+        self.frame_hooks: list[Callable[["App"], None]] = []   # demo bot, benchmarks
+        self.screenshot_requests: list[Path] = []      # saved after the next frame is drawn
+        self.frames = 0
+
+    # -- scene helpers -------------------------------------------------------------
+    def push(self, scene: Scene) -> None:
+        self.stack.push(scene)
+
+    def pop(self) -> None:
+        self.stack.pop()
+
+    def replace(self, scene: Scene) -> None:
+        self.stack.replace(scene)
+
+    def replace_top(self, scene: Scene) -> None:
+        """Swap the top scene for another (reveal -> name entry) without touching the rest."""
+        self.stack.pop()
+        self.stack.push(scene)
+
+    def quit(self) -> None:
+        self.running = False
+
+    def toggle_fullscreen(self) -> None:
+        try:
+            pygame.display.toggle_fullscreen()
+        except pygame.error as exc:  # the dummy driver cannot; the setting is still saved
+            log.info("fullscreen toggle not available: %s", exc)
+
+    # -- the loop ------------------------------------------------------------------
+    def run(self, first_scene: Scene, exit_after_first_frame: bool = False) -> None:
+        self.stack.push(first_scene)
+        lag = 0.0
+        while self.running and self.stack.top is not None:
+            lag += self.clock.tick()
+            self.dispatch_events()
+            steps = 0
+            while lag >= STEP and steps < MAX_CATCH_UP and self.running:
+                for hook in list(self.frame_hooks):
+                    hook(self)
+                top = self.stack.top
+                if top is not None:
+                    top.update(STEP)
+                lag -= STEP
+                steps += 1
+            if steps == MAX_CATCH_UP:
+                lag = 0.0       # drop the backlog rather than spiral
+            self.draw_frame()
+            if exit_after_first_frame:
+                # bench/startup.py: the title is on screen; say so, and whether TF crept in.
+                tf = "yes" if "tensorflow" in sys.modules else "no"
+                print(f"first-frame scene={self.stack.top.name} tensorflow={tf}", flush=True)
+                self.running = False
+        self.shutdown()
+
+    def dispatch_events(self) -> None:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.running = False
+                return
+            top = self.stack.top
+            if top is not None:
+                top.handle_event(event)
+
+    def draw_frame(self) -> None:
+        self.screen.fill(self.theme.colors.background)
+        for scene in self.stack.visible():
+            scene.draw(self.screen)
+        pygame.display.flip()
+        self.frames += 1
+        while self.screenshot_requests:
+            path = self.screenshot_requests.pop(0)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(self.screen, str(path))
+
+    def shutdown(self) -> None:
+        while len(self.stack):
+            self.stack.pop()
+        self.services.close()
+

@@ -1,0 +1,342 @@
+"""The art catalogue: bundled content photos and style paintings, plus user folders.
+
+Bundled art is listed in art/catalogue.toml with licence and source; a listed file
+that is missing or unreadable stops start-up with CatalogueError, because shipping a
+broken catalogue is a packaging bug. Pictures from a player's or museum's folders are
+untrusted: an unreadable one is skipped with a warning, never a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from game.image_loader import DEFAULT_MAX_PIXELS, ImageLoadError, load_rgb, probe_image
+
+CATALOGUE_FILE = "catalogue.toml"
+KINDS = ("content", "style")
+USER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
+MUSEUM_ARTIST = "Museum collection"
+PLAYER_ARTIST = "Your collection"
+
+_REQUIRED_FIELDS = ("id", "file", "title", "artist", "year", "licence", "source")
+_USER_ID_PREFIX = "user:"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArtItem:
+    id: str
+    kind: str  # "content" | "style"
+    path: Path
+    title: str
+    artist: str
+    year: str  # free text ("1889", "c. 1500", "n.d."); empty for user pictures
+    licence: str
+    source: str
+    user: bool = False  # from a user/museum folder or dropped by the player
+
+
+class CatalogueError(Exception):
+    """The bundled catalogue is broken; the message names the file and catalogue."""
+
+
+@dataclass
+class Catalogue:
+    content: list[ArtItem]
+    styles: list[ArtItem]
+    warnings: list[str] = field(default_factory=list)  # skipped user files etc.
+
+    def items(self, kind: str) -> list[ArtItem]:
+        _check_kind(kind)
+        return self.content if kind == "content" else self.styles
+
+    def item(self, item_id: str) -> ArtItem:
+        for candidate in (*self.content, *self.styles):
+            if candidate.id == item_id:
+                return candidate
+        raise KeyError(f"no art item with id {item_id!r}")
+
+    def random_pair(self, rng: random.Random) -> tuple[ArtItem, ArtItem]:
+        """A (content, style) pair; the same rng state always gives the same pair."""
+        content = _choose(self.content, None, rng, "content")
+        style = _choose(self.styles, None, rng, "style")
+        return content, style
+
+    def shuffle_content(self, current: ArtItem | None, rng: random.Random) -> ArtItem:
+        """Another content item, different from current whenever there is a choice."""
+        return _choose(self.content, current, rng, "content")
+
+    def shuffle_style(self, current: ArtItem | None, rng: random.Random) -> ArtItem:
+        """Another style item, different from current whenever there is a choice."""
+        return _choose(self.styles, current, rng, "style")
+
+
+def default_art_dir() -> Path:
+    """The art/ folder that sits next to the game package."""
+    return Path(__file__).resolve().parent.parent / "art"
+
+
+def load_catalogue(
+    art_dir: Path,
+    user_content_dirs: Iterable[str | os.PathLike[str]] = (),
+    user_style_dirs: Iterable[str | os.PathLike[str]] = (),
+    check_images: bool = True,
+    collection_artist: str = MUSEUM_ARTIST,
+) -> Catalogue:
+    """Read art_dir/catalogue.toml and add every picture in the user folders.
+
+    check_images=True makes every bundled file prove it exists and has a readable
+    image header (CatalogueError otherwise) and makes every user file pass a cheap
+    header check (skipped with a warning otherwise). False skips all file checks,
+    for tools that only need the metadata.
+    """
+    art_dir = Path(art_dir)
+    toml_path = art_dir / CATALOGUE_FILE
+    tables = _read_toml(toml_path)
+    content = _parse_entries(tables, "content", art_dir, toml_path)
+    styles = _parse_entries(tables, "style", art_dir, toml_path)
+    _require_unique_ids([*content, *styles], toml_path)
+    if check_images:
+        for item in (*content, *styles):
+            _require_image(item, toml_path)
+
+    catalogue = Catalogue(content=content, styles=styles)
+    for kind, folders in (("content", user_content_dirs), ("style", user_style_dirs)):
+        for folder in _unique_folders(folders):
+            items, problems = _scan_user_folder(folder, kind, collection_artist, check_images)
+            catalogue.items(kind).extend(items)
+            for problem in problems:
+                _warn(catalogue, problem)
+    return catalogue
+
+
+def add_user_image(
+    catalogue: Catalogue, path: str | os.PathLike[str], kind: str
+) -> ArtItem:
+    """Add a picture the player dropped on the window or named on the command line.
+
+    The whole image is decoded once to prove it is usable (ImageLoadError if not,
+    with the catalogue left unchanged). Adding the same file twice returns the item
+    already there instead of a duplicate.
+    """
+    _check_kind(kind)
+    load_rgb(path)
+    file_path = _absolute(Path(path))
+    item = _user_item(file_path, kind, PLAYER_ARTIST, "Not redistributed (your own file)")
+    items = catalogue.items(kind)
+    for existing in items:
+        if existing.id == item.id:
+            return existing
+    items.append(item)
+    return item
+
+
+def pretty_title(filename: str) -> str:
+    """'starry_night-over.the.rhone.jpg' -> 'Starry Night Over The Rhone'."""
+    stem = Path(filename).stem
+    words = re.sub(r"[_\-.]+", " ", stem).split()
+    if not words:
+        return stem or "Untitled"
+    if stem.islower():
+        # Capitalise only the first letter: str.title() would give "Van Gogh'S".
+        words = [word[:1].upper() + word[1:] for word in words]
+    # Otherwise keep the owner's capitals ("IMG 0042", "McCoy Portrait").
+    return " ".join(words)
+
+
+# ------------------------------------------------------------------ bundled entries
+
+
+def _read_toml(toml_path: Path) -> dict[str, object]:
+    try:
+        with open(toml_path, "rb") as handle:
+            tables = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"The art catalogue {toml_path} is missing.") from exc
+    except OSError as exc:
+        raise CatalogueError(f"The art catalogue {toml_path} can't be read: {exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"The art catalogue {toml_path} is not valid TOML: {exc}") from exc
+    unknown = sorted(set(tables) - set(KINDS))
+    if unknown:
+        # Most likely a typo such as [[styles]], which would silently drop entries.
+        raise CatalogueError(
+            f"The art catalogue {toml_path} has unknown section(s) {unknown}; "
+            f"expected only [[content]] and [[style]]."
+        )
+    return tables
+
+
+def _parse_entries(
+    tables: dict[str, object], kind: str, art_dir: Path, toml_path: Path
+) -> list[ArtItem]:
+    entries = tables.get(kind, [])
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError(f"The art catalogue {toml_path} has no [[{kind}]] entries.")
+    return [
+        _parse_entry(entry, kind, number, art_dir, toml_path)
+        for number, entry in enumerate(entries, start=1)
+    ]
+
+
+def _parse_entry(
+    entry: object, kind: str, number: int, art_dir: Path, toml_path: Path
+) -> ArtItem:
+    where = f"[[{kind}]] entry #{number} in {toml_path}"
+    if not isinstance(entry, dict):
+        raise CatalogueError(f"{where} is not a table.")
+    values: dict[str, str] = {}
+    for name in _REQUIRED_FIELDS:
+        value = entry.get(name)
+        if name == "year" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # year = 1889 is a natural thing for staff to write
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogueError(f"{where} needs a non-empty text field '{name}'.")
+        values[name] = value.strip()
+    if values["id"].startswith(_USER_ID_PREFIX):
+        raise CatalogueError(f"{where}: ids starting with '{_USER_ID_PREFIX}' are reserved.")
+    relative = PurePosixPath(values["file"])
+    # Keep the catalogue self-contained so the art folder can be moved as a whole.
+    if relative.is_absolute() or ".." in relative.parts:
+        raise CatalogueError(
+            f"{where}: file '{values['file']}' must be a path inside {art_dir}."
+        )
+    return ArtItem(
+        id=values["id"],
+        kind=kind,
+        path=art_dir / relative,
+        title=values["title"],
+        artist=values["artist"],
+        year=values["year"],
+        licence=values["licence"],
+        source=values["source"],
+    )
+
+
+def _require_unique_ids(items: Sequence[ArtItem], toml_path: Path) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise CatalogueError(f"The art catalogue {toml_path} lists id '{item.id}' twice.")
+        seen.add(item.id)
+
+
+def _require_image(item: ArtItem, toml_path: Path) -> None:
+    if not item.path.is_file():
+        raise CatalogueError(
+            f"Missing art file {item.path} ({item.kind} '{item.id}', "
+            f"listed in {toml_path})."
+        )
+    try:
+        probe_image(item.path, max_pixels=DEFAULT_MAX_PIXELS)
+    except ImageLoadError as exc:
+        raise CatalogueError(
+            f"Unreadable art file {item.path} ({item.kind} '{item.id}', listed in "
+            f"{toml_path}): {exc.reason}."
+        ) from exc
+
+
+# ------------------------------------------------------------------ user folders
+
+
+def _unique_folders(folders: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    # The same folder named twice in a config must not produce duplicate ids.
+    unique: dict[Path, None] = {}
+    for folder in folders:
+        unique.setdefault(_absolute(Path(folder)), None)
+    return list(unique)
+
+
+def _scan_user_folder(
+    folder: Path, kind: str, artist: str, check_images: bool
+) -> tuple[list[ArtItem], list[str]]:
+    try:
+        names = sorted(os.listdir(folder), key=lambda name: (name.casefold(), name))
+    except FileNotFoundError:
+        return [], [f"Collection folder {folder} ({kind}) was not found; skipped."]
+    except NotADirectoryError:
+        return [], [f"Collection folder {folder} ({kind}) is not a folder; skipped."]
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return [], [f"Collection folder {folder} ({kind}) can't be read ({reason}); skipped."]
+
+    items: list[ArtItem] = []
+    problems: list[str] = []
+    for name in names:
+        # Dot files include macOS "._photo.jpg" resource forks left on USB sticks:
+        # they are not pictures, and warning about each would drown real problems.
+        if name.startswith(".") or Path(name).suffix.lower() not in USER_SUFFIXES:
+            continue
+        path = folder / name
+        if path.is_dir():
+            continue
+        if check_images:
+            try:
+                probe_image(path)
+            except ImageLoadError as exc:
+                problems.append(f"Skipped {path}: {exc.reason}.")
+                continue
+        items.append(_user_item(path, kind, artist, "Not redistributed (collection file)"))
+    return items, problems
+
+
+def _user_item(path: Path, kind: str, artist: str, licence: str) -> ArtItem:
+    return ArtItem(
+        id=_user_id(path, kind),
+        kind=kind,
+        path=path,
+        title=pretty_title(path.name),
+        artist=artist,
+        year="",
+        licence=licence,
+        source=str(path),
+        user=True,
+    )
+
+
+def _user_id(path: Path, kind: str) -> str:
+    """'user:<kind>:<folder hash>:<file name>': stable across runs, unique per file.
+
+    The kind is part of the id because one folder may serve as both content and
+    style source, and item() must still find exactly one item.
+    """
+    folder_hash = hashlib.sha1(str(path.parent).encode("utf-8", "surrogateescape"))
+    return f"{_USER_ID_PREFIX}{kind}:{folder_hash.hexdigest()[:10]}:{path.name}"
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return path.resolve()
+    # resolve() can fail on odd mounts or symlink loops; absolute() never touches disk.
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _choose(
+    items: Sequence[ArtItem], current: ArtItem | None, rng: random.Random, kind: str
+) -> ArtItem:
+    if not items:
+        raise CatalogueError(f"There are no {kind} pictures to choose from.")
+    others = [item for item in items if current is None or item.id != current.id]
+    return rng.choice(others or list(items))
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+
+
+def _warn(catalogue: Catalogue, message: str) -> None:
+    _log.warning("%s", message)
+    catalogue.warnings.append(message)

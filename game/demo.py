@@ -1,0 +1,223 @@
+"""The game plays itself: `python main.py demo --rounds N --seconds S --screenshots DIR`.
+
+A DemoDirector is a frame hook: each update step it looks at the scene on top and acts
+as a player would, mostly through real pygame events (keys, mouse drags, typed text), so
+the demo exercises the same input paths as a person. It paints the bot's plan
+(game.bot) into the real paint scene over the round's time and saves one PNG per scene.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from game.bot import PlannedStroke, plan_painting
+
+log = logging.getLogger(__name__)
+
+BOT_NAMES = ("Ada", "Bruegel", "Cezanne", "Dora", "Emil", "Frida")
+STROKES_PER_SECOND = 7        # plan size scales with the round so the bot fills its time
+
+
+def key(code: int, mod: int = 0) -> list[pygame.event.Event]:
+    return [pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode="", scancode=0),
+            pygame.event.Event(pygame.KEYUP, key=code, mod=mod, unicode="", scancode=0)]
+
+
+@dataclass
+class PaintFeed:
+    """Turns a stroke plan into mouse events, a few points per frame."""
+
+    plan: list[PlannedStroke]
+    origin: tuple[int, int]
+    points_per_step: int
+    stroke: int = 0
+    point: int = 0
+    down: bool = False
+
+    def done(self) -> bool:
+        return self.stroke >= len(self.plan)
+
+    def step(self, scene) -> None:
+        for _ in range(self.points_per_step):
+            if self.done():
+                return
+            stroke = self.plan[self.stroke]
+            if self.point == 0:
+                self._prepare(scene, stroke)
+            x, y = stroke.points[self.point]
+            pos = (round(self.origin[0] + x), round(self.origin[1] + y))
+            if not self.down:
+                post(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)
+                self.down = True
+            else:
+                post(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(1, 0, 0))
+            self.point += 1
+            if self.point >= len(stroke.points):
+                post(pygame.MOUSEBUTTONUP, pos=pos, button=1)
+                self.down, self.point = False, 0
+                self.stroke += 1
+                return          # one stroke ends per frame: the scene sees each stroke whole
+
+    @staticmethod
+    def _prepare(scene, stroke: PlannedStroke) -> None:
+        for event in key(pygame.K_w if stroke.tool == "watercolour" else pygame.K_a):
+            pygame.event.post(event)
+        # Colour, size and opacity as the HSV picker and sliders would set them.
+        scene.panel.set_color(stroke.color)
+        scene.toolbox.set_size(stroke.size)
+        scene.toolbox.set_opacity(stroke.opacity)
+
+
+def post(kind: int, **attrs) -> None:
+    pygame.event.post(pygame.event.Event(kind, **attrs))
+
+
+@dataclass
+class DemoDirector:
+    rounds: int
+    screenshots: Path | None
+    seed: int = 0
+    round_index: int = 0
+    feed: PaintFeed | None = None
+    shots: list[Path] = field(default_factory=list)
+    # Per scene object: seconds on top and the steps already taken. A paint scene keeps
+    # its record while a pause overlay is over it.
+    visits: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+    time_in_scene: float = 0.0
+    done_steps: set = field(default_factory=set)
+
+    def __call__(self, app) -> None:
+        scene = app.stack.top
+        if scene is None:
+            return
+        visit = self.visits.setdefault(scene, {"time": 0.0, "done": set()})
+        visit["time"] += 1 / 60
+        self.time_in_scene, self.done_steps = visit["time"], visit["done"]
+        handler = getattr(self, f"on_{scene.name}", None)
+        if handler is not None:
+            handler(app, scene)
+
+    # -- helpers -------------------------------------------------------------------
+    def once(self, tag: str, at: float) -> bool:
+        """True exactly once per scene visit, when the scene has been up `at` seconds."""
+        if tag in self.done_steps or self.time_in_scene < at:
+            return False
+        self.done_steps.add(tag)
+        return True
+
+    def shot(self, app, name: str) -> None:
+        if self.screenshots is None:
+            return
+        path = self.screenshots / f"r{self.round_index + 1}_{len(self.shots) + 1:02d}_{name}.png"
+        self.shots.append(path)
+        app.screenshot_requests.append(path)
+
+    @staticmethod
+    def press(code: int, mod: int = 0) -> None:
+        for event in key(code, mod):
+            pygame.event.post(event)
+
+    # -- one handler per scene -----------------------------------------------------------
+    def on_title(self, app, scene) -> None:
+        if self.round_index >= self.rounds:
+            if self.once("quit", 0.3):
+                app.quit()
+            return
+        if self.once("shot", 0.8):
+            self.shot(app, "title")
+        if self.round_index == 0 and self.once("settings", 1.0):
+            self.press(pygame.K_s)
+        elif self.once("play", 1.1):
+            self.press(pygame.K_p)
+
+    def on_settings(self, app, scene) -> None:
+        if self.once("shot", 0.6):
+            self.shot(app, "settings")
+        if self.once("back", 0.8):
+            self.press(pygame.K_ESCAPE)
+
+    def on_setup(self, app, scene) -> None:
+        if self.once("shuffle", 0.3):
+            self.press(pygame.K_r)
+        if self.once("shot", 0.8):
+            self.shot(app, "setup")
+        if self.round_index == 0 and self.once("picker", 1.0):
+            self.press(pygame.K_j)
+        if self.once("start", 1.6):
+            self.press(pygame.K_RETURN)
+
+    def on_picker(self, app, scene) -> None:
+        if self.once("move", 0.2):
+            self.press(pygame.K_RIGHT)
+        if self.once("shot", 0.5):
+            self.shot(app, "catalogue_picker")
+        if self.once("pick", 0.7):
+            self.press(pygame.K_RETURN)
+
+    def on_paint(self, app, scene) -> None:
+        if self.once("plan", 0.0):
+            budget = max(40, int(scene.round.seconds * STROKES_PER_SECOND))
+            plan = plan_painting(scene.content_rgb, scene.style_rgb,
+                                 (scene.canvas.width, scene.canvas.height),
+                                 seed=self.seed + self.round_index, budget=budget)
+            total_points = sum(len(s.points) for s in plan)
+            frames = max(1.0, (scene.round.seconds - 3.0) * 60)
+            self.feed = PaintFeed(plan, scene.canvas_rect.topleft,
+                                  max(1, math.ceil(total_points / frames)))
+        if self.feed is not None and not self.feed.done():
+            self.feed.step(scene)
+        remaining = scene.round.remaining
+        half = scene.round.seconds / 2
+        if self.time_in_scene >= half and self.once("shot_mid", 0):
+            self.shot(app, "paint")
+        if self.round_index == 0 and self.time_in_scene >= half + 1 and self.once("refs", 0):
+            pygame.event.post(key(pygame.K_TAB)[0])            # hold Tab ...
+        if self.round_index == 0 and self.time_in_scene >= half + 1.3 \
+                and self.once("refs_shot", 0):
+            self.shot(app, "paint_references")
+        if self.round_index == 0 and self.time_in_scene >= half + 1.5 and self.once("refs_up", 0):
+            pygame.event.post(key(pygame.K_TAB)[1])            # ... and let go
+        if self.round_index == 0 and self.time_in_scene >= half + 2 and self.once("pause", 0):
+            self._release_mouse()
+            self.press(pygame.K_ESCAPE)
+        if remaining <= 5.0 and self.once("shot_urgent", 0):
+            self.shot(app, "paint_last_seconds")
+
+    def _release_mouse(self) -> None:
+        if self.feed is not None and self.feed.down:
+            post(pygame.MOUSEBUTTONUP, pos=(0, 0), button=1)
+            self.feed.down, self.feed.point = False, 0
+            self.feed.stroke += 1
+
+    def on_pause(self, app, scene) -> None:
+        if self.once("shot", 0.3):
+            self.shot(app, "pause")
+        if self.once("resume", 0.5):
+            self.press(pygame.K_ESCAPE)
+
+    def on_reveal(self, app, scene) -> None:
+        if self.once("shot", 1.5):
+            self.shot(app, "reveal")
+        if self.once("sign", 1.8):
+            self.press(pygame.K_RETURN)
+
+    def on_name_entry(self, app, scene) -> None:
+        name = BOT_NAMES[self.round_index % len(BOT_NAMES)] + " (bot)"
+        if self.once("type", 0.2):
+            post(pygame.TEXTINPUT, text=name)
+        if self.once("shot", 0.5):
+            self.shot(app, "name_entry")
+        if self.once("save", 0.7):
+            self.press(pygame.K_RETURN)
+
+    def on_leaderboard(self, app, scene) -> None:
+        if self.once("shot", 0.5):
+            self.shot(app, "leaderboard")
+        if self.once("back", 0.8):
+            self.round_index += 1
+            self.press(pygame.K_ESCAPE)

@@ -1,0 +1,71 @@
+"""Start-up: settings, catalogue, sound, window; then the title screen.
+
+Kept apart from main.py's argument parsing so benchmarks and tests can start the game
+with the same code path.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from game.config import GameConfig
+from game.paths import default_config_path
+
+log = logging.getLogger(__name__)
+EXIT_AFTER_FIRST_FRAME = "STYLE_DUEL_EXIT_AFTER_FIRST_FRAME"   # bench/startup.py sets it
+
+
+class StartupError(Exception):
+    """Something a player or museum staff must fix before the game can start."""
+
+
+def build_services(config: GameConfig, config_path: Path, notices: list[str]):
+    import pygame
+
+    from game.catalogue import CatalogueError, default_art_dir, load_catalogue
+    from game.services import Services
+    from game.sound import SoundBoard
+
+    try:
+        catalogue = load_catalogue(default_art_dir(), config.paths.content_dirs,
+                                   config.paths.style_dirs)
+    except CatalogueError as exc:
+        raise StartupError(str(exc)) from exc
+    notices = notices + list(catalogue.warnings)
+    pygame.init()
+    sound = SoundBoard(config.sound.volume, config.sound.muted)
+    return Services(config, config_path, catalogue, sound, notices)
+
+
+def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *,
+             seed: int | None = None, content: Path | None = None, style: Path | None = None,
+             director=None, fast_clock: bool = False) -> int:
+    """Runs the game until the player quits; returns the process exit code."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.app import App, AppOptions, FastClock
+    from game.scenes.title import TitleScene
+
+    config_path = config_path or default_config_path()
+    try:
+        services = build_services(config, config_path, notices)
+    except StartupError as exc:
+        print(f"Style Duel cannot start: {exc}", file=sys.stderr)
+        return 2
+    options = AppOptions(config_path=config_path, seed=seed, content_path=content,
+                         style_path=style, notices=notices)
+    app = App(services, options, clock=FastClock() if fast_clock else None)
+    if director is not None:
+        app.frame_hooks.append(director)
+    first = TitleScene(app)
+    if content is not None or style is not None:
+        from game.scenes.setup import SetupScene
+        app.stack.push(first)
+        first = SetupScene(app)
+    try:
+        app.run(first, exit_after_first_frame=bool(os.environ.get(EXIT_AFTER_FIRST_FRAME)))
+    finally:
+        import pygame
+        pygame.quit()
+    return 0

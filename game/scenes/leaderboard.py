@@ -1,0 +1,84 @@
+"""Leaderboard: top 10 of all time and of today, with each painting's thumbnail."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+
+import pygame
+
+from game.image_loader import ImageLoadError, load_rgb
+from game.scene import Scene
+from game.services import array_to_surface
+from game.ui.widgets import Button, Menu
+
+log = logging.getLogger(__name__)
+THUMB = (44, 33)
+ROW_H = 50
+
+
+class LeaderboardScene(Scene):
+    name = "leaderboard"
+
+    def __init__(self, app, highlight: int | None = None) -> None:
+        super().__init__(app)
+        self.highlight = highlight
+        self.error = ""
+        self.tables: dict[str, list] = {"All time": [], "Today": []}
+        self.thumbs: dict[int, pygame.Surface | None] = {}
+
+    def enter(self) -> None:
+        try:
+            board = self.app.services.leaderboard
+            self.tables = {"All time": board.top(10),
+                           "Today": board.top(10, day=datetime.now().astimezone().date())}
+        except (OSError, sqlite3.Error) as exc:
+            log.error("leaderboard unreadable: %s", exc)
+            self.error = f"The leaderboard could not be read: {exc}"
+        for rows in self.tables.values():
+            for row in rows:
+                if row.id not in self.thumbs:
+                    self.thumbs[row.id] = self._thumb(row.painting_path)
+        self.menu = Menu(vertical=False)
+        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), "Back", self.app.pop,
+                             (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
+
+    @staticmethod
+    def _thumb(path) -> pygame.Surface | None:
+        try:
+            return pygame.transform.smoothscale(array_to_surface(load_rgb(path, max_side=256)),
+                                                THUMB)
+        except ImageLoadError:
+            return None
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        self.menu.handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        theme.blit_text(surface, "Leaderboard", (640, 24), "h1", c.accent, "midtop")
+        for col, (title, rows) in enumerate(self.tables.items()):
+            x = 40 + col * 620
+            theme.blit_text(surface, title, (x, 90), "h2")
+            if not rows:
+                theme.blit_text(surface, "No paintings yet. Be the first!", (x, 140), "body",
+                                c.text_dim)
+            for i, row in enumerate(rows):
+                y = 132 + i * ROW_H
+                if row.id == self.highlight:
+                    pygame.draw.rect(surface, c.accent_dark, (x - 8, y - 4, 600, ROW_H - 4),
+                                     border_radius=6)
+                theme.blit_text(surface, f"{i + 1}.", (x + 26, y + 8), "body", c.text_dim,
+                                "topright")
+                thumb = self.thumbs.get(row.id)
+                if thumb is not None:
+                    surface.blit(thumb, (x + 36, y + 4))
+                theme.blit_text(surface, row.name, (x + 92, y + 2), "body")
+                pair = f"{row.content_title} × {row.style_title}"
+                theme.blit_text(surface, pair[:46], (x + 92, y + 24), "small", c.text_dim)
+                score = "–" if row.score is None else f"{row.score:.1f}"
+                theme.blit_text(surface, score, (x + 590, y + 8), "h2", c.accent, "topright")
+        if self.error:
+            theme.blit_text(surface, self.error[:120], (640, 620), "small", c.urgent, "center")
+        self.menu.draw(surface, theme)

@@ -1,0 +1,90 @@
+"""Name entry: sign the painting; it goes on the leaderboard with its PNG."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import pygame
+
+from game.round import Round
+from game.scene import Scene
+from game.services import array_to_surface, fit_surface
+from game.store import NameRejected, validate_name
+from game.ui.widgets import Button, Menu, TextField
+
+log = logging.getLogger(__name__)
+
+
+class NameEntryScene(Scene):
+    name = "name_entry"
+
+    def __init__(self, app, round_: Round) -> None:
+        super().__init__(app)
+        self.round = round_
+        self.field = TextField(max_chars=32)   # longer than allowed: the message explains
+        self.error = ""
+        self.time = 0.0
+        self.preview = fit_surface(array_to_surface(round_.painting), (420, 330))
+
+    def enter(self) -> None:
+        pygame.key.start_text_input()
+        self.menu = Menu(vertical=False)
+        self.menu.add(Button(pygame.Rect(560, 560, 300, 60), "Save", self.save,
+                             (pygame.K_RETURN, pygame.K_KP_ENTER), "Enter"))
+        self.menu.add(Button(pygame.Rect(880, 560, 300, 60), "Don't save", self.skip,
+                             (pygame.K_ESCAPE,), "Esc"))
+
+    def exit(self) -> None:
+        pygame.key.stop_text_input()
+
+    def save(self) -> None:
+        from game.scenes.leaderboard import LeaderboardScene
+        try:
+            name = validate_name(self.field.text)
+        except NameRejected as exc:
+            self.error = str(exc)
+            return
+        round_ = self.round
+        try:
+            row = self.app.services.leaderboard.add(
+                name, round_.score, round_.content.id, round_.style.id, round_.painting,
+                content_title=round_.content.title, style_title=round_.style.title,
+                round_seconds=round(round_.seconds), mode="solo")
+        except (OSError, sqlite3.Error) as exc:
+            # Nothing is lost: the painting stays here and the player can try again.
+            log.error("could not save score: %s", exc)
+            self.error = f"Could not save to the leaderboard ({exc}). Try again or press Esc."
+            return
+        self.app.replace_top(LeaderboardScene(self.app, highlight=row.id))
+
+    def skip(self) -> None:
+        self.app.pop()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.field.handle_event(event):
+            self.error = ""
+            return
+        self.menu.handle_event(event)
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        theme.blit_text(surface, "Sign your painting", (560, 90), "h1", c.accent)
+        pygame.draw.rect(surface, c.panel, pygame.Rect(40, 90, 440, 350).inflate(8, 8),
+                         border_radius=10)
+        surface.blit(self.preview, self.preview.get_rect(center=(260, 265)))
+        theme.blit_text(surface, f"{self.round.content.title} × {self.round.style.title}",
+                        (40, 460), "small", c.text_dim)
+        theme.blit_text(surface, "Your name (1 to 16 characters)", (560, 180), "body", c.text_dim)
+        self.field.draw(surface, theme, pygame.Rect(560, 220, 620, 64),
+                        caret_on=int(self.time * 2) % 2 == 0)
+        counter = f"{len(self.field.text.strip())}/16"
+        theme.blit_text(surface, counter, (1180, 294), "small",
+                        c.urgent if len(self.field.text.strip()) > 16 else c.text_dim, "topright")
+        if self.error:
+            for i, line in enumerate(theme.wrap(self.error, "body", 620)[:3]):
+                theme.blit_text(surface, line, (560, 330 + i * 28), "body", c.urgent)
+        self.menu.draw(surface, theme)

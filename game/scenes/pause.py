@@ -1,0 +1,48 @@
+"""Pause overlay over the paint scene: resume, give up, quit to title. The clock stops."""
+from __future__ import annotations
+
+import pygame
+
+from game.scene import Scene
+from game.ui.widgets import Button, Menu, column_rects, draw_panel
+
+
+class PauseOverlay(Scene):
+    name = "pause"
+    is_overlay = True
+
+    def __init__(self, app, paint_scene) -> None:
+        super().__init__(app)
+        self.paint = paint_scene
+
+    def enter(self) -> None:
+        rects = column_rects(640, 290, 3, width=380, height=54)
+        self.menu = Menu()
+        for rect, (label, action, keys, hint) in zip(rects, (
+                ("Resume", self.app.pop, (pygame.K_ESCAPE, pygame.K_r), "Esc"),
+                ("Give up (see the reveal)", self.give_up, (pygame.K_g,), "G"),
+                ("Quit to title", self.quit_to_title, (pygame.K_q,), "Q"))):
+            self.menu.add(Button(rect, label, action, keys, hint))
+
+    def give_up(self) -> None:
+        self.app.pop()
+        self.paint.give_up()
+
+    def quit_to_title(self) -> None:
+        from game.scenes.title import TitleScene
+        self.paint.round.give_up()
+        self.app.replace(TitleScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        self.menu.handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 170))
+        surface.blit(shade, (0, 0))
+        draw_panel(surface, theme, pygame.Rect(400, 180, 480, 330))
+        theme.blit_text(surface, "Paused", (640, 232), "h1", theme.colors.accent, "center")
+        self.menu.draw(surface, theme)
+        theme.blit_text(surface, "The clock is stopped.", (640, 540), "small",
+                        theme.colors.text_dim, "center")

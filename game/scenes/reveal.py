@@ -1,0 +1,121 @@
+"""Reveal: the painting beside the two machines' slots and the score slot.
+
+The machines' slots are filled by the NST service when it lands; until then they say
+honestly that they are waiting for the models.
+"""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.round import Round
+from game.scene import Scene
+from game.services import array_to_surface, fit_surface
+from game.ui.widgets import Button, Menu
+
+SLOT = (384, 330)
+SLOT_X = (32, 448, 864)
+SLOT_Y = 120
+
+
+class RevealScene(Scene):
+    name = "reveal"
+
+    def __init__(self, app, round_: Round, stroke_log=None) -> None:
+        super().__init__(app)
+        self.round = round_
+        self.stroke_log = stroke_log
+        self.time = 0.0
+        self.painting = fit_surface(array_to_surface(round_.painting), SLOT) \
+            if round_.painting is not None else None
+        images = app.services.images
+        self.thumbs = [images.surface(round_.content, (90, 60)),
+                       images.surface(round_.style, (90, 60))]
+
+    def enter(self) -> None:
+        self.app.services.sound.play("reveal")
+        self.menu = Menu(vertical=False)
+        save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), "Sign your painting",
+                                    self.save, (pygame.K_RETURN, pygame.K_s), "Enter"))
+        if self.round.gave_up or self.round.painting is None:
+            save.enabled = False
+            save.label = "No score (gave up)"
+        self.menu.add(Button(pygame.Rect(650, 630, 200, 60), "Play again", self.again,
+                             (pygame.K_r,), "R"))
+        self.menu.add(Button(pygame.Rect(870, 630, 160, 60), "Title", self.app.pop,
+                             (pygame.K_ESCAPE,), "Esc"))
+        self.menu.focus = 0 if save.enabled else 1
+
+    def save(self) -> None:
+        from game.scenes.name_entry import NameEntryScene
+        self.app.replace_top(NameEntryScene(self.app, self.round))
+
+    def again(self) -> None:
+        from game.scenes.setup import SetupScene
+        self.app.replace_top(SetupScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        self.menu.handle_event(event)
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        theme.blit_text(surface, "The reveal", (32, 22), "h1", c.accent)
+        theme.blit_text(surface, f"{self.round.content.title}  ×  {self.round.style.title}",
+                        (300, 38), "body", c.text_dim)
+        for i, thumb in enumerate(self.thumbs):
+            surface.blit(thumb, thumb.get_rect(topright=(1248 - (1 - i) * 100, 20)))
+        captions = [("Your painting", "acrylic & watercolour, by hand")]
+        captions += [(slot.label, slot.detail) for slot in self.round.slots.values()]
+        for i, (x, (title, detail)) in enumerate(zip(SLOT_X, captions)):
+            appear = max(0.0, min(1.0, (self.time - 0.25 * i) * 2.5))   # slide in one by one
+            rect = pygame.Rect(x, SLOT_Y + round((1 - appear) * 40), *SLOT)
+            pygame.draw.rect(surface, c.panel, rect.inflate(12, 12), border_radius=10)
+            if i == 0:
+                self._draw_painting(surface, rect)
+            else:
+                self._draw_waiting(surface, rect, list(self.round.slots.values())[i - 1])
+            theme.blit_text(surface, title, (rect.x, rect.bottom + 14), "h2")
+            theme.blit_text(surface, detail, (rect.x, rect.bottom + 46), "small", c.text_dim)
+        self._draw_score(surface)
+        self.menu.draw(surface, theme)
+
+    def _draw_painting(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        if self.painting is None:
+            self.app.theme.blit_text(surface, "No painting", rect.center, "h2",
+                                     self.app.theme.colors.text_dim, "center")
+            return
+        surface.blit(self.painting, self.painting.get_rect(center=rect.center))
+
+    def _draw_waiting(self, surface: pygame.Surface, rect: pygame.Rect, slot) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        if slot.image is not None:
+            image = fit_surface(array_to_surface(slot.image), rect.size)
+            surface.blit(image, image.get_rect(center=rect.center))
+            return
+        pygame.draw.rect(surface, c.panel_light, rect, border_radius=8)
+        for k in range(8):      # a quiet spinner: the machines are thinking
+            angle = self.time * 3 + k * math.pi / 4
+            shade = 90 + round(120 * ((k + self.time * 8) % 8) / 8)
+            pos = (rect.centerx + 26 * math.cos(angle), rect.centery - 20 + 26 * math.sin(angle))
+            pygame.draw.circle(surface, (shade, shade, shade), pos, 5)
+        message = "Failed: " + slot.detail if slot.status == "failed" else "Waiting for the models"
+        theme.blit_text(surface, message, (rect.centerx, rect.centery + 40), "body", c.text_dim,
+                        "midtop")
+
+    def _draw_score(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        score = self.round.score
+        text = f"{score:.1f} / 10" if score is not None else "– / 10"
+        theme.blit_text(surface, "Score", (32, 520), "h2", c.text_dim)
+        theme.blit_text(surface, text, (32, 552), "h1", c.accent)
+        if score is None:
+            theme.blit_text(surface, "The score compares your painting with the machines' "
+                            "pictures; it appears once they have finished.", (300, 566), "small",
+                            c.text_dim)

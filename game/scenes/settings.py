@@ -1,0 +1,131 @@
+"""Settings: round time, language, text size, volume, mute, fullscreen; saved on leaving.
+
+Up/Down choose a row, Left/Right change it (Enter toggles), Esc saves and goes back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pygame
+
+from game.round import MAX_SECONDS, MIN_SECONDS
+from game.scene import Scene
+from game.ui.widgets import draw_panel
+
+TEXT_SIZES = ("small", "medium", "large")
+LANGUAGES = {"en": "English"}        # the catalogue of languages lands with localisation
+
+
+@dataclass
+class SettingRow:
+    label: str
+    show: Callable[[], str]
+    change: Callable[[int], None]     # step -1 / +1
+
+
+class SettingsScene(Scene):
+    name = "settings"
+
+    def enter(self) -> None:
+        cfg = self.app.config
+        self.index = 0
+        self.message = ""
+        self.rows = [
+            SettingRow("Round time", lambda: f"{cfg.round.seconds} s", self._round_time),
+            SettingRow("Language", lambda: LANGUAGES.get(cfg.display.language, "English")
+                       + "  (more soon)", lambda step: None),
+            SettingRow("Text size", lambda: cfg.display.text_size.capitalize(), self._text_size),
+            SettingRow("Sound volume", lambda: f"{round(cfg.sound.volume * 100)} %",
+                       self._volume),
+            SettingRow("Mute", lambda: "On" if cfg.sound.muted else "Off", self._mute),
+            SettingRow("Fullscreen", lambda: "On" if cfg.display.fullscreen else "Off",
+                       self._fullscreen),
+        ]
+
+    # -- changes -------------------------------------------------------------------
+    def _round_time(self, step: int) -> None:
+        cfg = self.app.config.round
+        cfg.seconds = max(MIN_SECONDS, min(MAX_SECONDS, cfg.seconds + 15 * step))
+
+    def _text_size(self, step: int) -> None:
+        display = self.app.config.display
+        i = TEXT_SIZES.index(display.text_size) if display.text_size in TEXT_SIZES else 1
+        display.text_size = TEXT_SIZES[max(0, min(len(TEXT_SIZES) - 1, i + step))]
+        self.app.theme.set_text_size(display.text_size)
+
+    def _volume(self, step: int) -> None:
+        sound = self.app.config.sound
+        sound.volume = round(max(0.0, min(1.0, sound.volume + 0.1 * step)), 2)
+        self._apply_sound()
+        self.app.services.sound.play("click")
+
+    def _mute(self, step: int) -> None:
+        self.app.config.sound.muted = not self.app.config.sound.muted
+        self._apply_sound()
+
+    def _fullscreen(self, step: int) -> None:
+        self.app.config.display.fullscreen = not self.app.config.display.fullscreen
+        self.app.toggle_fullscreen()
+
+    def _apply_sound(self) -> None:
+        sound = self.app.config.sound
+        self.app.services.sound.set_volume(sound.volume, sound.muted)
+
+    def back(self) -> None:
+        error = self.app.services.save_config()
+        if error:
+            self.message = error        # stay, so the player sees why
+            return
+        self.app.pop()
+
+    # -- scene ---------------------------------------------------------------------
+    def row_rect(self, i: int) -> pygame.Rect:
+        return pygame.Rect(290, 150 + i * 66, 700, 56)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_ESCAPE, pygame.K_BACKSPACE):
+                self.back()
+            elif event.key == pygame.K_UP:
+                self.index = (self.index - 1) % len(self.rows)
+            elif event.key in (pygame.K_DOWN, pygame.K_TAB):
+                self.index = (self.index + 1) % len(self.rows)
+            elif event.key in (pygame.K_LEFT, pygame.K_MINUS):
+                self.rows[self.index].change(-1)
+            elif event.key in (pygame.K_RIGHT, pygame.K_EQUALS, pygame.K_RETURN,
+                               pygame.K_SPACE):
+                self.rows[self.index].change(+1)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if self.back_rect().collidepoint(event.pos):
+                self.back()
+                return
+            for i in range(len(self.rows)):
+                rect = self.row_rect(i)
+                if rect.collidepoint(event.pos):
+                    self.index = i
+                    self.rows[i].change(-1 if event.pos[0] < rect.x + 430 else 1)
+
+    def back_rect(self) -> pygame.Rect:
+        return pygame.Rect(540, 610, 200, 52)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        theme.blit_text(surface, "Settings", (640, 50), "h1", c.accent, "midtop")
+        for i, row in enumerate(self.rows):
+            rect = self.row_rect(i)
+            focused = i == self.index
+            draw_panel(surface, theme, rect)
+            if focused:
+                pygame.draw.rect(surface, c.accent, rect, 2, border_radius=12)
+            theme.blit_text(surface, row.label, (rect.x + 24, rect.centery), "body",
+                            c.text if focused else c.text_dim, "midleft")
+            theme.blit_text(surface, f"‹  {row.show()}  ›", (rect.right - 24, rect.centery),
+                            "body", c.accent if focused else c.text, "midright")
+        back = self.back_rect()
+        pygame.draw.rect(surface, c.panel_light, back, border_radius=8)
+        theme.blit_text(surface, "Save & back  Esc", back.center, "body", c.text, "center")
+        note = self.message or f"Saved to {self.app.services.config_path}"
+        theme.blit_text(surface, note[:130], (640, 690), "small",
+                        c.urgent if self.message else c.text_dim, "center")

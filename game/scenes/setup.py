@@ -1,0 +1,144 @@
+"""Setup: the round's photo and painting side by side; shuffle, pick, or load your own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from game.catalogue import ArtItem, add_user_image
+from game.image_loader import ImageLoadError
+from game.round import Round
+from game.scene import Scene
+from game.ui.widgets import Button, Menu
+
+IMAGE_BOX = (560, 360)
+SLOTS = {"content": pygame.Rect(50, 110, 560, 360), "style": pygame.Rect(670, 110, 560, 360)}
+
+
+class SetupScene(Scene):
+    name = "setup"
+
+    def __init__(self, app, content: ArtItem | None = None, style: ArtItem | None = None):
+        super().__init__(app)
+        catalogue = app.services.catalogue
+        pair = catalogue.random_pair(app.rng)
+        self.content = content or pair[0]
+        self.style = style or pair[1]
+        self.message = ""
+        self._apply_command_line_images()
+
+    def _apply_command_line_images(self) -> None:
+        options = self.app.options
+        for kind, path in (("content", options.content_path), ("style", options.style_path)):
+            if path is not None:
+                self.message = self.load_user_image(str(path), kind) or self.message
+
+    def enter(self) -> None:
+        row1 = [("Shuffle photo", self.shuffle_content, (pygame.K_c,), "C"),
+                ("Shuffle painting", self.shuffle_style, (pygame.K_v,), "V"),
+                ("Shuffle both", self.shuffle_both, (pygame.K_r,), "R")]
+        row2 = [("Pick photo…", lambda: self.pick("content"), (pygame.K_k,), "K"),
+                ("Pick painting…", lambda: self.pick("style"), (pygame.K_j,), "J"),
+                ("Load your image…", self.ask_path, (pygame.K_o,), "O")]
+        self.menu = Menu(vertical=False)
+        for row, y in ((row1, 560), (row2, 616)):
+            for i, (label, action, keys, hint) in enumerate(row):
+                rect = pygame.Rect(50 + i * 250, y, 236, 46)
+                self.menu.add(Button(rect, label, action, keys, hint))
+        self.start_button = self.menu.add(Button(pygame.Rect(860, 560, 370, 102), "Start painting",
+                                                 self.start, (pygame.K_RETURN, pygame.K_SPACE),
+                                                 "Enter"))
+        self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), "Back", self.app.pop,
+                             (pygame.K_ESCAPE,), "Esc"))
+        self.menu.focus = self.menu.buttons.index(self.start_button)
+
+    # -- actions -------------------------------------------------------------------
+    def shuffle_content(self) -> None:
+        self.content = self.app.services.catalogue.shuffle_content(self.content, self.app.rng)
+        self.message = ""
+
+    def shuffle_style(self) -> None:
+        self.style = self.app.services.catalogue.shuffle_style(self.style, self.app.rng)
+        self.message = ""
+
+    def shuffle_both(self) -> None:
+        self.shuffle_content()
+        self.shuffle_style()
+
+    def pick(self, kind: str) -> None:
+        from game.scenes.picker import CataloguePicker
+        current = self.content if kind == "content" else self.style
+        self.app.push(CataloguePicker(self.app, kind, current, lambda item: self.set(kind, item)))
+
+    def set(self, kind: str, item: ArtItem) -> None:
+        if kind == "content":
+            self.content = item
+        else:
+            self.style = item
+        self.message = ""
+
+    def ask_path(self) -> None:
+        from game.scenes.prompt import TextPrompt
+        kind = "content"
+
+        def submit(text: str) -> str | None:
+            return self.load_user_image(text, kind) if text else "Type a path, or press Esc."
+
+        self.app.push(TextPrompt(self.app, "Load your own photo",
+                                 "Type or paste the path of an image file (PNG, JPEG, ...), or "
+                                 "drop a file on the window. Drop onto the painting side to "
+                                 "use it as the style.", submit))
+
+    def load_user_image(self, path: str, kind: str) -> str | None:
+        """Adds a player's file; returns an error message for the screen, or None."""
+        try:
+            item = add_user_image(self.app.services.catalogue, Path(path).expanduser(), kind)
+            self.app.services.images.array(item)
+        except ImageLoadError as exc:
+            return str(exc)
+        self.set(kind, item)
+        return None
+
+    def start(self) -> None:
+        from game.scenes.paint import PaintScene
+        images = self.app.services.images
+        try:
+            images.array(self.content)
+            images.array(self.style)
+        except ImageLoadError as exc:
+            self.message = str(exc)
+            return
+        self.app.services.sound.play("click")
+        round_ = Round(self.content, self.style, self.app.config.round.seconds)
+        self.app.push(PaintScene(self.app, round_))
+
+    # -- scene ---------------------------------------------------------------------
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.DROPFILE:
+            kind = "style" if pygame.mouse.get_pos()[0] >= 640 else "content"
+            self.message = self.load_user_image(event.file, kind) or ""
+            return
+        self.menu.handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        theme.blit_text(surface, "Your round", (50, 30), "h1", c.accent)
+        theme.blit_text(surface, f"{self.app.config.round.seconds} seconds on the clock",
+                        (370, 48), "body", c.text_dim)
+        for kind, item, caption in (("content", self.content, "Paint this photo…"),
+                                    ("style", self.style, "…in the style of this painting")):
+            slot = SLOTS[kind]
+            pygame.draw.rect(surface, c.panel, slot.inflate(16, 16), border_radius=10)
+            image = self.app.services.images.surface(item, IMAGE_BOX)
+            surface.blit(image, image.get_rect(center=slot.center))
+            theme.blit_text(surface, caption, (slot.x, slot.bottom + 14), "small", c.text_dim)
+            theme.blit_text(surface, item.title, (slot.x, slot.bottom + 34), "h2")
+            theme.blit_text(surface, f"{item.artist} · {item.year}", (slot.x, slot.bottom + 64),
+                            "small", c.text_dim)
+        self.menu.draw(surface, theme)
+        if self.message:
+            theme.blit_text(surface, self.message[:150], (640, 690), "small", c.urgent, "center")
+        else:
+            theme.blit_text(surface, "Tip: drop an image file on either side to use your own.",
+                            (640, 690), "small", c.text_dim, "center")

@@ -1,0 +1,93 @@
+"""Title: play, party (not yet), leaderboard, settings, quit."""
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.scene import Scene
+from game.ui.widgets import Button, Menu, column_rects
+
+
+class TitleScene(Scene):
+    name = "title"
+
+    def enter(self) -> None:
+        self.time = 0.0
+        rects = column_rects(640, 330, 5, width=380, height=54, gap=16)
+        self.menu = Menu()
+        entries = [
+            ("Play", self.play, (pygame.K_p,), "P"),
+            ("Party", self.party, (), ""),
+            ("Leaderboard", self.leaderboard, (pygame.K_l,), "L"),
+            ("Settings", self.settings, (pygame.K_s,), "S"),
+            ("Quit", self.app.quit, (pygame.K_q, pygame.K_ESCAPE), "Q"),
+        ]
+        for rect, (label, action, keys, hint) in zip(rects, entries):
+            self.menu.add(Button(rect, label, action, keys, hint))
+        party = self.menu.buttons[1]
+        party.enabled, party.note = False, ""
+        party.label = "Party  (coming soon)"
+        self.backdrop = self._make_backdrop()
+
+    def _make_backdrop(self) -> pygame.Surface | None:
+        """A dimmed strip of style paintings behind the title: the game's own gallery."""
+        styles = self.app.services.catalogue.styles[:6]
+        if not styles:
+            return None
+        strip = pygame.Surface((1280, 230))
+        strip.fill(self.app.theme.colors.background)
+        width = 1280 // len(styles)
+        for i, item in enumerate(styles):
+            thumb = self.app.services.images.surface(item, (width * 2, 460))
+            area = pygame.Rect(0, 0, width, 230)
+            area.center = thumb.get_rect().center
+            strip.blit(thumb, (i * width, 0), area)
+        shade = pygame.Surface(strip.get_size(), pygame.SRCALPHA)
+        shade.fill((22, 22, 28, 150))
+        strip.blit(shade, (0, 0))
+        return strip
+
+    def play(self) -> None:
+        from game.scenes.setup import SetupScene
+        self.app.services.sound.play("click")
+        self.app.push(SetupScene(self.app))
+
+    def party(self) -> None:  # enabled when party mode lands
+        pass
+
+    def leaderboard(self) -> None:
+        from game.scenes.leaderboard import LeaderboardScene
+        self.app.push(LeaderboardScene(self.app))
+
+    def settings(self) -> None:
+        from game.scenes.settings import SettingsScene
+        self.app.push(SettingsScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_SPACE) \
+                and self.menu.focus == 0:
+            self.play()
+            return
+        self.menu.handle_event(event)
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        if self.backdrop is not None:
+            surface.blit(self.backdrop, (0, 40))
+        bob = math.sin(self.time * 1.6) * 4
+        theme.blit_text(surface, "STYLE DUEL", (640, 150 + bob), "title", c.accent, "center")
+        theme.blit_text(surface, "Paint what the machine would paint — before the clock runs out.",
+                        (640, 228), "h2", c.text, "center")
+        self.menu.draw(surface, theme)
+        y = 700
+        for notice in reversed(self.app.services.notices[-3:]):
+            for line in reversed(theme.wrap(notice, "small", 1200)):
+                theme.blit_text(surface, line, (640, y), "small", c.text_dim, "midbottom")
+                y -= 22
+        theme.blit_text(surface, "Arrows + Enter, mouse, or the letter keys",
+                        (1270, 10), "small", c.text_dim, "topright")

@@ -1,0 +1,102 @@
+"""What every scene shares: config, catalogue, images, leaderboard, sound.
+
+Built once in main.py and handed to the App (no module-level singletons). The
+leaderboard opens on first use so the title screen does not wait for it.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from game.catalogue import ArtItem, Catalogue
+from game.config import GameConfig, leaderboard_path, save_config
+from game.image_loader import ImageLoadError, load_rgb
+from game.sound import SoundBoard
+from game.store import Leaderboard
+
+log = logging.getLogger(__name__)
+
+ART_MAX_SIDE = 1024      # a round never needs more; caps memory for museum-sized scans
+
+
+class ImageCache:
+    """Decoded art as numpy arrays and as scaled pygame surfaces, by item id."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+        self._surfaces: dict[tuple, pygame.Surface] = {}
+
+    def array(self, item: ArtItem) -> np.ndarray:
+        """(H, W, 3) uint8; raises ImageLoadError with a clear message."""
+        if item.id not in self._arrays:
+            self._arrays[item.id] = load_rgb(item.path, max_side=ART_MAX_SIDE)
+        return self._arrays[item.id]
+
+    def surface(self, item: ArtItem, box: tuple[int, int]) -> pygame.Surface:
+        """The item scaled to fit box (w, h); a labelled grey card if it cannot be read."""
+        key = (item.id, box)
+        if key not in self._surfaces:
+            try:
+                surface = array_to_surface(self.array(item))
+                self._surfaces[key] = fit_surface(surface, box)
+            except ImageLoadError as exc:
+                log.warning("%s", exc)
+                card = pygame.Surface(box)
+                card.fill((60, 60, 66))
+                self._surfaces[key] = card
+        return self._surfaces[key]
+
+
+def array_to_surface(array: np.ndarray) -> pygame.Surface:
+    """(H, W, 3) uint8 -> Surface (pygame's surfarray is column-major, hence the swap)."""
+    return pygame.surfarray.make_surface(np.ascontiguousarray(array.swapaxes(0, 1)))
+
+
+def surface_to_array(surface: pygame.Surface) -> np.ndarray:
+    """Surface -> (H, W, 3) uint8 copy."""
+    return np.ascontiguousarray(pygame.surfarray.array3d(surface).swapaxes(0, 1))
+
+
+def fit_surface(surface: pygame.Surface, box: tuple[int, int]) -> pygame.Surface:
+    w, h = surface.get_size()
+    scale = min(box[0] / w, box[1] / h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return pygame.transform.smoothscale(surface, size)
+
+
+class Services:
+    def __init__(self, config: GameConfig, config_path: Path, catalogue: Catalogue,
+                 sound: SoundBoard, notices: list[str] | None = None) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.catalogue = catalogue
+        self.sound = sound
+        self.images = ImageCache()
+        self.notices = list(notices or [])
+        self._leaderboard: Leaderboard | None = None
+
+    @property
+    def leaderboard(self) -> Leaderboard:
+        if self._leaderboard is None:
+            self._leaderboard = Leaderboard(leaderboard_path(self.config))
+            if self._leaderboard.notice:
+                self.notices.append(self._leaderboard.notice)
+        return self._leaderboard
+
+    def save_config(self) -> str | None:
+        """Writes the config file; returns an error message instead of raising."""
+        try:
+            save_config(self.config, self.config_path)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+            return f"Settings could not be saved to {self.config_path}: {exc.strerror}"
+        return None
+
+    def close(self) -> None:
+        if self._leaderboard is not None:
+            self._leaderboard.close()
+            self._leaderboard = None
+        self.sound.close()

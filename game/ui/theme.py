@@ -1,0 +1,82 @@
+"""Colours, fonts and cached text rendering shared by every scene.
+
+One Theme per App: fonts depend on the text-size setting, so they are rebuilt when it
+changes (settings scene) rather than living in module globals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+SCREEN_SIZE = (1280, 720)  # logical size; pygame.SCALED stretches it to the window
+
+TEXT_SCALES = {"small": 0.85, "medium": 1.0, "large": 1.2}
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: tuple = (22, 22, 28)
+    panel: tuple = (34, 35, 43)
+    panel_light: tuple = (48, 50, 61)
+    text: tuple = (242, 237, 228)
+    text_dim: tuple = (158, 155, 150)
+    accent: tuple = (232, 176, 74)      # gallery gold: buttons in focus, headings
+    accent_dark: tuple = (120, 88, 36)
+    urgent: tuple = (229, 72, 77)       # last ten seconds
+    good: tuple = (98, 196, 132)
+    disabled: tuple = (92, 92, 100)
+
+
+class Theme:
+    """Fonts by role, and a small cache of rendered text surfaces."""
+
+    CACHE_LIMIT = 512  # rendered strings; cleared wholesale when full (cheap to re-render)
+
+    def __init__(self, text_size: str = "medium") -> None:
+        self.colors = Palette()
+        self._cache: dict[tuple, pygame.Surface] = {}
+        self.set_text_size(text_size)
+
+    def set_text_size(self, text_size: str) -> None:
+        scale = TEXT_SCALES.get(text_size, 1.0)
+        self.text_size = text_size
+        self.fonts = {
+            role: pygame.font.Font(None, max(12, round(px * scale)))
+            for role, px in {"title": 110, "h1": 52, "h2": 36, "body": 28, "small": 22,
+                             "timer": 72}.items()
+        }
+        self._cache.clear()
+
+    def text(self, text: str, role: str = "body", color: tuple | None = None) -> pygame.Surface:
+        key = (text, role, color)
+        surface = self._cache.get(key)
+        if surface is None:
+            if len(self._cache) >= self.CACHE_LIMIT:
+                self._cache.clear()
+            surface = self.fonts[role].render(text, True, color or self.colors.text)
+            self._cache[key] = surface
+        return surface
+
+    def blit_text(self, target: pygame.Surface, text: str, pos: tuple, role: str = "body",
+                  color: tuple | None = None, anchor: str = "topleft") -> pygame.Rect:
+        surface = self.text(text, role, color)
+        rect = surface.get_rect(**{anchor: pos})
+        target.blit(surface, rect)
+        return rect
+
+    def wrap(self, text: str, role: str, width: int) -> list[str]:
+        """Greedy word wrap to a pixel width."""
+        font = self.fonts[role]
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                trial = f"{line} {word}".strip()
+                if font.size(trial)[0] <= width or not line:
+                    line = trial
+                else:
+                    lines.append(line)
+                    line = word
+            lines.append(line)
+        return lines

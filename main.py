@@ -1,0 +1,82 @@
+"""Style Duel: paint what the machine would paint.
+
+    python main.py                 play (the default)
+    python main.py demo            the game plays itself and writes screenshots
+
+Common options: --config PATH, --set section.key=value, --seconds N, --fullscreen,
+--content IMAGE, --style IMAGE (start with your own photo or painting), --seed N.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from game.config import add_cli_options
+
+    parser = argparse.ArgumentParser(prog="main.py", description="Style Duel")
+    parser.add_argument("command", nargs="?", default="play", choices=("play", "demo"),
+                        help="play (default) or demo")
+    add_cli_options(parser)
+    parser.add_argument("--seconds", type=int, help="round time in seconds (30–600)")
+    screen = parser.add_mutually_exclusive_group()
+    screen.add_argument("--fullscreen", action="store_true", default=None)
+    screen.add_argument("--windowed", dest="fullscreen", action="store_false")
+    parser.add_argument("--content", type=Path, metavar="IMAGE", help="your own photo to paint")
+    parser.add_argument("--style", type=Path, metavar="IMAGE", help="your own style painting")
+    parser.add_argument("--seed", type=int, help="fixes the random choices (pairs, paper)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    demo = parser.add_argument_group("demo")
+    demo.add_argument("--rounds", type=int, default=1, help="demo: rounds to play")
+    demo.add_argument("--screenshots", type=Path, metavar="DIR",
+                      help="demo: write a PNG of every scene here")
+    demo.add_argument("--realtime", action="store_true",
+                      help="demo: run at wall-clock speed instead of as fast as possible")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from game.config import config_from_cli
+    from game.launcher import run_game
+
+    if args.command == "demo" and "STYLE_DUEL_HOME" not in os.environ and args.config is None:
+        # The bot's scores and settings must not land in the player's own files.
+        import tempfile
+        os.environ["STYLE_DUEL_HOME"] = tempfile.mkdtemp(prefix="style-duel-demo-")
+
+    overrides = list(args.overrides)
+    if args.seconds is not None:
+        overrides.append(f"round.seconds={args.seconds}")
+    if args.fullscreen is not None:
+        overrides.append(f"display.fullscreen={str(args.fullscreen).lower()}")
+    args.overrides = overrides
+    config, warnings = config_from_cli(args)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    director = None
+    if args.command == "demo":
+        from game.demo import DemoDirector
+        if args.seconds is None:
+            config.round.seconds = 30           # the shortest round: a demo should be brisk
+        director = DemoDirector(rounds=max(1, args.rounds), screenshots=args.screenshots,
+                                seed=args.seed or 0)
+    code = run_game(config, args.config, warnings, seed=args.seed, content=args.content,
+                    style=args.style, director=director,
+                    fast_clock=args.command == "demo" and not args.realtime)
+    if director is not None and args.screenshots is not None and code == 0:
+        print(f"demo: {len(director.shots)} screenshots in {args.screenshots}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The game plays itself end to end in a separate process, as `make demo` runs it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENES = ("title", "settings", "setup", "catalogue_picker", "paint", "paint_references",
+          "pause", "paint_last_seconds", "reveal", "name_entry", "leaderboard")
+
+
+def run_main(*args: str, env_extra: dict | None = None, timeout: int = 600):
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_demo_writes_a_screenshot_of_every_scene(tmp_path):
+    out = tmp_path / "shots"
+    proc = run_main("demo", "--rounds", "1", "--seconds", "30", "--screenshots", str(out),
+                    "--seed", "3")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    names = sorted(p.name for p in out.glob("*.png"))
+    for scene in SCENES:
+        assert any(n.endswith(f"_{scene}.png") for n in names), (scene, names)
+    # The painting is real: the reveal's painting slot is far from blank paper.
+    reveal = next(out.glob("*_reveal.png"))
+    pixels = np.asarray(Image.open(reveal).convert("RGB"), dtype=np.float32)
+    slot = pixels[130:440, 40:400]                 # (y, x, 3): the painting's slot
+    assert slot.std() > 25
+    assert "screenshots" in proc.stdout
+
+
+def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
+    proc = run_main(env_extra={"STYLE_DUEL_EXIT_AFTER_FIRST_FRAME": "1"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "first-frame scene=title tensorflow=no" in proc.stdout
+

@@ -1,0 +1,224 @@
+"""Scenes driven headless: real events in, real pixels and state out."""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+import pytest
+
+from game.app import STEP, App, AppOptions, FastClock
+from game.config import GameConfig
+from game.launcher import build_services
+from game.paths import default_config_path
+from game.round import Round
+
+
+@pytest.fixture
+def app():
+    config = GameConfig()
+    services = build_services(config, default_config_path(), [])
+    application = App(services, AppOptions(seed=1), clock=FastClock())
+    yield application
+    application.shutdown()
+    pygame.quit()
+
+
+def pump(app: App, events=(), frames: int = 1) -> None:
+    for event in events:
+        pygame.event.post(event)
+    for _ in range(frames):
+        app.dispatch_events()
+        if app.stack.top is not None:
+            app.stack.top.update(STEP)
+        app.draw_frame()
+
+
+def keydown(code: int, mod: int = 0) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode="", scancode=0)
+
+
+def paint_scene(app: App, seconds: float = 30):
+    from game.scenes.paint import PaintScene
+    catalogue = app.services.catalogue
+    scene = PaintScene(app, Round(catalogue.content[0], catalogue.styles[0], seconds))
+    app.stack.push(scene)
+    return scene
+
+
+def drag(scene, start, end, steps=12):
+    x0, y0 = start
+    x1, y1 = end
+    rect = scene.canvas_rect
+    points = [(rect.x + round(x0 + (x1 - x0) * i / steps),
+               rect.y + round(y0 + (y1 - y0) * i / steps)) for i in range(steps + 1)]
+    events = [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=points[0], button=1)]
+    events += [pygame.event.Event(pygame.MOUSEMOTION, pos=p, rel=(0, 0), buttons=(1, 0, 0))
+               for p in points[1:]]
+    events.append(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=points[-1], button=1))
+    return events
+
+
+def test_title_keys_open_each_scene(app):
+    from game.scenes.title import TitleScene
+    app.stack.push(TitleScene(app))
+    pump(app)
+    for code, name in ((pygame.K_s, "settings"), (pygame.K_l, "leaderboard"),
+                       (pygame.K_p, "setup")):
+        pump(app, [keydown(code)])
+        assert app.stack.top.name == name
+        pump(app, [keydown(pygame.K_ESCAPE)])
+        assert app.stack.top.name == "title"
+    pump(app, [keydown(pygame.K_q)])
+    assert app.running is False
+
+
+def test_party_is_disabled_on_title(app):
+    from game.scenes.title import TitleScene
+    title = TitleScene(app)
+    app.stack.push(title)
+    party = title.menu.buttons[1]
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=party.rect.center, button=1))
+    pump(app)
+    assert app.stack.top is title and not party.enabled
+
+
+def test_painting_a_stroke_changes_canvas_pixels_on_screen(app):
+    scene = paint_scene(app)
+    pump(app)
+    before = pygame.surfarray.array3d(app.screen).copy()
+    scene.panel.set_color((200, 30, 30))
+    scene.toolbox.set_size(40)
+    pump(app, drag(scene, (100, 100), (300, 120)))
+    after = pygame.surfarray.array3d(app.screen)
+    x, y = scene.canvas_rect.x + 200, scene.canvas_rect.y + 110
+    assert tuple(after[x, y]) != tuple(before[x, y])
+    assert after[x, y][0] > after[x, y][1] + 60      # red paint, not paper
+    assert scene.history.can_undo
+
+
+def test_undo_key_restores_canvas(app):
+    scene = paint_scene(app)
+    pump(app)
+    blank = scene.canvas.rgb8().copy()
+    pump(app, drag(scene, (50, 50), (250, 200)))
+    assert not np.array_equal(scene.canvas.rgb8(), blank)
+    pump(app, [keydown(pygame.K_z, pygame.KMOD_LCTRL)])
+    assert np.array_equal(scene.canvas.rgb8(), blank)
+    pump(app, [keydown(pygame.K_y, pygame.KMOD_LCTRL)])
+    assert not np.array_equal(scene.canvas.rgb8(), blank)
+
+
+def test_tool_and_size_keys(app):
+    scene = paint_scene(app)
+    pump(app, [keydown(pygame.K_w)])
+    assert scene.toolbox.kind == "watercolour"
+    size = scene.toolbox.settings.size
+    pump(app, [keydown(pygame.K_RIGHTBRACKET)])
+    assert scene.toolbox.settings.size > size
+    pump(app, [keydown(pygame.K_e), keydown(pygame.K_i)])
+    assert scene.toolbox.kind == "eyedropper"
+
+
+def test_eyedropper_samples_style_reference(app):
+    scene = paint_scene(app)
+    h, w = scene.style_rgb.shape[:2]
+    halves = np.zeros((h, w, 3), np.uint8)             # left half red, right half blue
+    halves[:, : w // 2] = (250, 10, 10)
+    halves[:, w // 2:] = (10, 10, 250)
+    scene.style_rgb = halves
+    rect = scene.ref_rects["style"]
+    for frac, expected in ((0.25, (250, 10, 10)), (0.75, (10, 10, 250))):
+        pump(app, [keydown(pygame.K_i)])
+        pos = (rect.x + round(rect.width * frac), rect.centery)
+        pump(app, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1)])
+        assert tuple(scene.toolbox.settings.color) == expected
+        assert scene.toolbox.kind == "acrylic"      # back to painting after one sample
+
+
+def test_timer_runs_out_into_reveal_with_painting(app):
+    from game.scenes.title import TitleScene
+    app.stack.push(TitleScene(app))
+    scene = paint_scene(app, seconds=30)
+    pump(app, drag(scene, (20, 20), (200, 200)))
+    pump(app, frames=30 * 60 + 2)
+    assert app.stack.top.name == "reveal"
+    reveal = app.stack.top
+    assert reveal.round.phase == "finished"
+    assert reveal.round.painting.shape == (scene.canvas.height, scene.canvas.width, 3)
+    assert all(slot.status == "waiting" for slot in reveal.round.slots.values())
+
+
+def test_urgent_in_last_ten_seconds_turns_timer_red(app):
+    scene = paint_scene(app, seconds=30)
+    pump(app, frames=25 * 60)
+    assert scene.round.is_urgent
+    pixels = pygame.surfarray.array3d(app.screen)
+    timer_area = pixels[560:720, 5:65]          # (x, y, 3): around the countdown
+    reds = (timer_area[..., 0] > 180) & (timer_area[..., 1] < 110)
+    assert reds.sum() > 50
+
+
+def test_pause_stops_clock_and_give_up_reveals_without_score(app):
+    from game.scenes.title import TitleScene
+    app.stack.push(TitleScene(app))
+    scene = paint_scene(app, seconds=60)
+    pump(app, frames=60)
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    assert app.stack.top.name == "pause"
+    remaining = scene.round.remaining
+    pump(app, frames=120)
+    assert scene.round.remaining == remaining
+    pump(app, [keydown(pygame.K_g)])
+    assert app.stack.top.name == "reveal"
+    assert app.stack.top.round.gave_up
+    assert not app.stack.top.menu.buttons[0].enabled
+
+
+def test_name_entry_refuses_bad_name_then_saves_row(app):
+    from game.scenes.name_entry import NameEntryScene
+    from game.scenes.title import TitleScene
+    app.stack.push(TitleScene(app))
+    round_ = Round(app.services.catalogue.content[0], app.services.catalogue.styles[0], 30)
+    round_.start()
+    round_.finish(np.full((60, 80, 3), 90, np.uint8))
+    app.stack.push(NameEntryScene(app, round_))
+    pump(app, [pygame.event.Event(pygame.TEXTINPUT, text="x" * 20), keydown(pygame.K_RETURN)])
+    assert app.stack.top.name == "name_entry"
+    assert "16" in app.stack.top.error
+    app.stack.top.field.text = "  Ada  "
+    pump(app, [keydown(pygame.K_RETURN)])
+    assert app.stack.top.name == "leaderboard"
+    rows = app.services.leaderboard.top(10)
+    assert [r.name for r in rows] == ["Ada"]
+    assert rows[0].painting_path.exists()
+    assert app.stack.top.highlight == rows[0].id
+
+
+def test_settings_change_is_saved_to_config_file(app):
+    from game.config import load_config
+    from game.scenes.settings import SettingsScene
+    app.stack.push(SettingsScene(app))
+    seconds = app.config.round.seconds
+    pump(app, [keydown(pygame.K_RIGHT)])                  # round time +15
+    pump(app, [keydown(pygame.K_DOWN), keydown(pygame.K_DOWN), keydown(pygame.K_RIGHT)])
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    saved, warnings = load_config(app.services.config_path)
+    assert saved.round.seconds == seconds + 15
+    assert saved.display.text_size == "large"
+    assert warnings == []
+
+
+def test_setup_loads_dropped_file_and_reports_bad_one(app, tmp_path):
+    from PIL import Image
+
+    from game.scenes.setup import SetupScene
+    good = tmp_path / "mine.png"
+    Image.fromarray(np.full((40, 60, 3), 200, np.uint8)).save(good)
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG not really")
+    setup = SetupScene(app)
+    app.stack.push(setup)
+    pump(app, [pygame.event.Event(pygame.DROPFILE, file=str(good))])
+    assert setup.content.path == good and setup.content.user
+    pump(app, [pygame.event.Event(pygame.DROPFILE, file=str(bad))])
+    assert setup.content.path == good
+    assert "broken.png" in setup.message
