@@ -2,6 +2,7 @@
 
     python main.py                 play (the default)
     python main.py demo            the game plays itself and writes screenshots
+    python main.py models ...      status | fetch [NAME] | import DIR | export DIR
 
 Common options: --config PATH, --set section.key=value, --seconds N, --fullscreen,
 --content IMAGE, --style IMAGE (start with your own photo or painting), --seed N.
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["models"]:
+        # Model commands have their own parser; they may import TensorFlow, the game never.
+        from models.cli import main as models_main
+        return models_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -3,16 +3,21 @@
 The plan is plain data (``PlannedStroke``) so the demo scene can replay it through the real paint
 scene over time; ``render_plan`` paints it directly onto a brushes ``Canvas`` (tests, previews).
 
-How a plan is made:
-  1. The content is resized to a small analysis grid and histogram-matched to the style in Lab
-     space, so its colours come from the style while its light/dark structure survives.
-  2. Each stroke's colour is that matched colour snapped to the style's dominant colours.
-  3. Strokes run along the content's edges: a structure-tensor orientation field is traced as a
-     short polyline in both directions from a start point, stopping at strong colour changes.
-  4. Three layers, coarse to fine: transparent watercolour washes, medium acrylic body strokes,
-     small acrylic detail strokes on the strongest edges.
+How a plan is made (all analysis on a grid of at most ANALYSIS_SIDE px, then scaled up):
+  1. The content is restyled in Lab: lightness histogram-matched to the style (keeping some of
+     its own, so the subject stays readable), chroma moved to the style's mean and spread.
+  2. Every stroke's colour is that restyled colour snapped to the style's dominant colours
+     (k-means), lightness first.
+  3. Layers, coarse to fine, each placed where a cheap estimate of the canvas so far is still
+     furthest from the restyled content:
+       - watercolour washes (60-120 px), one zig-zag per SLIC region of similar colour,
+         painted light to dark;
+       - acrylic body strokes (20-40 px) and then detail strokes (6-12 px) on the strongest
+         edges, traced as polylines along the structure-tensor orientation field (along edges,
+         across the gradient), ending at strong colour changes or where the canvas is already
+         right (Hertzmann-style long strokes).
 
-Planning is numpy/scipy/scikit-image only: no pygame, no TensorFlow.
+Planning is numpy/scipy/scikit-image only: no pygame, no TensorFlow, no module-level state.
 """
 from __future__ import annotations
 
@@ -38,13 +43,13 @@ ANALYSIS_SIDE = 320      # long side of the analysis grid: keeps planning well u
 PALETTE_SIDE = 64        # k-means runs on this many pixels a side; colours, not detail, matter
 TONE_KEEP = 0.35         # share of the content's own lightness kept after matching the style
 WASH_GLAZE = 0.62        # a wash's optical density relative to its paint's (engine default)
-LIGHTNESS_WEIGHT = 2.0   # snapping favours lightness so the subject's tonal structure survives
+MAX_CHROMA_GAIN = 2.0    # most a nearly grey photo's colour spread is stretched
+LIGHTNESS_WEIGHT = 3.0   # snapping favours lightness so the subject's tonal structure survives
 MAX_TURN_COS = 0.5       # a stroke ends where it would bend more than 60 degrees in one step
 POINT_SPACING = 10.0     # canvas px between planned points: 600 px/s at one point a frame
 MIN_NEED = 3.0           # Lab error below which a spot is left alone: paint where it matters
 REGION_COMPACTNESS = 15  # SLIC: higher gives rounder wash regions, lower follows colour more
-REGIONS_PER_WASH = 2.0   # SLIC merges slivers, so ask for more regions than washes
-WASH_SIZE_PER_SIDE = 0.6  # wash diameter per side of its region (sqrt of area)
+REGIONS_PER_WASH = 1.4   # SLIC merges slivers, so ask for more regions than washes
 
 
 @dataclass(frozen=True)
@@ -57,33 +62,45 @@ class PlannedStroke:
 
 
 @dataclass(frozen=True)
-class LayerSpec:
-    """How one pass of the painting is made."""
+class Layer:
+    """What every pass of the painting has."""
     tool: str
     sizes: tuple[int, int]          # smallest, largest brush diameter, canvas px
     opacities: tuple[float, float]  # lowest, highest
     share: float                    # fraction of the stroke budget
+    most: int                       # cap on the layer's strokes, however big the budget
+
+
+@dataclass(frozen=True)
+class WashLayer(Layer):
+    """Blocking in: watercolour washes hatched over regions of similar colour."""
+    rows: float                     # hatch row spacing, as a fraction of the brush size
+    size_per_side: float            # brush diameter per side (sqrt of area) of its region
+
+
+@dataclass(frozen=True)
+class TracedLayer(Layer):
+    """Marks traced along the content's edges, placed where the painting so far is wrong."""
     orient_sigma: float             # orientation smoothing, as a fraction of the largest size
     colour_sigma: float             # colour sampling blur, as a fraction of the largest size
-    stop_delta: float               # Lab distance from the stroke's colour that ends a stroke
-    step: float                     # point spacing as a fraction of the brush size
-    min_steps: int                  # points traced each way whatever the colour does
-    max_steps: int                  # most points traced each way from the start point
+    stop_delta: float               # Lab drift from the start's colour match that ends a stroke
+    step: float                     # tracing step as a fraction of the brush size
+    min_steps: int                  # steps traced each way whatever the colour does
+    max_steps: int                  # most steps traced each way from the start point
     rounds: int                     # batches; each looks at what the earlier ones missed
-    placement: str                  # REGIONS | ERRORS | EDGES: where strokes start
+    on_edges: bool                  # start where the error sits on strong content edges
     focus: float                    # how strictly starts go to the neediest spots (0: anywhere)
 
 
-REGIONS = "regions"   # one hatched wash per colour region: blocking in
-ERRORS = "errors"     # where the painting so far is furthest from the target
-EDGES = "edges"       # where that error sits on strong content edges
-
-WASH = LayerSpec(WATERCOLOUR, (60, 120), (0.85, 1.0), 0.12, 0.5, 0.25, 0.0, 0.4, 0, 0, 1,
-                 REGIONS, 0.0)
-BODY = LayerSpec(ACRYLIC, (20, 40), (0.8, 1.0), 0.55, 0.35, 0.15, 15.0, 0.45, 2, 8, 3, ERRORS,
-                 2.0)
-DETAIL = LayerSpec(ACRYLIC, (6, 12), (0.9, 1.0), 0.3, 0.5, 0.1, 10.0, 0.6, 1, 12, 2, EDGES,
-                   4.0)
+# Washes are full strength: a glaze already dries far paler than its paint.
+WASH = WashLayer(tool=WATERCOLOUR, sizes=(60, 120), opacities=(0.85, 1.0), share=0.12, most=40,
+                 rows=0.7, size_per_side=0.6)
+BODY = TracedLayer(tool=ACRYLIC, sizes=(20, 40), opacities=(0.8, 1.0), share=0.68,
+                   most=100_000, orient_sigma=0.35, colour_sigma=0.15, stop_delta=15.0,
+                   step=0.45, min_steps=2, max_steps=8, rounds=3, on_edges=False, focus=2.0)
+DETAIL = TracedLayer(tool=ACRYLIC, sizes=(6, 12), opacities=(0.9, 1.0), share=0.2,
+                     most=100_000, orient_sigma=0.5, colour_sigma=0.1, stop_delta=10.0,
+                     step=0.6, min_steps=1, max_steps=12, rounds=2, on_edges=True, focus=4.0)
 LAYERS = (WASH, BODY, DETAIL)
 
 
@@ -205,23 +222,29 @@ def _snap(lab: np.ndarray, looks: np.ndarray) -> np.ndarray:
 
 
 def _styled(content: np.ndarray, style: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Content (h, w, 3) float RGB matched to the style's colours -> (RGB 0..1, Lab), in gamut.
+    """Content (h, w, 3) float RGB in the style's colours -> (RGB 0..1, Lab), in gamut.
 
-    Matching L, a and b separately keeps hues plausible (RGB channel matching can invent
-    colours) and maps the content's tones monotonically, so dark stays darker than light.
-    Some of the content's own lightness is mixed back in: a dark style would otherwise squash
-    a face and the sky behind it into one mid tone.
+    Lightness is histogram-matched to the style (its light/dark balance), with some of the
+    content's own lightness mixed back in: a dark style would otherwise squash a face and the
+    sky behind it into one mid tone. Chroma (a, b) is moved to the style's mean and spread
+    instead of rank-matched: rank matching would blow the faint colour noise of a greyish
+    photo up into the style's full range of hues.
     """
-    content_lab = rgb2lab(content)
-    matched = match_histograms(content_lab, rgb2lab(style), channel_axis=-1)
-    matched[..., 0] += TONE_KEEP * (content_lab[..., 0] - matched[..., 0])
-    with warnings.catch_warnings():     # independent channel matching can leave the gamut:
+    src, ref = rgb2lab(content), rgb2lab(style)
+    out = np.empty_like(src)
+    light = match_histograms(src[..., 0], ref[..., 0])
+    out[..., 0] = light + TONE_KEEP * (src[..., 0] - light)
+    for ch in (1, 2):
+        spread = src[..., ch].std()
+        gain = min(ref[..., ch].std() / max(spread, 1e-6), MAX_CHROMA_GAIN)
+        out[..., ch] = (src[..., ch] - src[..., ch].mean()) * gain + ref[..., ch].mean()
+    with warnings.catch_warnings():     # the shifted colours can leave the gamut:
         warnings.simplefilter("ignore")  # clipping back into it is the point here
-        rgb = np.clip(lab2rgb(matched), 0.0, 1.0)
+        rgb = np.clip(lab2rgb(out), 0.0, 1.0)
     return rgb, rgb2lab(rgb)
 
 
-def prepare_scene(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int = 0) -> Scene:
+def _scene(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int = 0) -> Scene:
     """Resize, colour-match and palette a content/style pair for a (w, h) canvas."""
     w, h = canvas_size
     grid = _fit_long_side((h, w), ANALYSIS_SIDE)
@@ -237,7 +260,7 @@ def prepare_scene(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: in
 
 def style_target(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int = 0):
     """What the plan aims at: the content in the style's palette, (h, w, 3) uint8 canvas size."""
-    scene = prepare_scene(content_rgb, style_rgb, canvas_size, seed)
+    scene = _scene(content_rgb, style_rgb, canvas_size, seed)
     snapped = scene.palette.rgb[_snap(scene.lab, scene.palette.lab)]     # (gh, gw, 3) uint8
     w, h = canvas_size
     rows = np.minimum((np.arange(h) / scene.scale).astype(int), snapped.shape[0] - 1)
@@ -249,9 +272,13 @@ def style_target(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int
 
 
 def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur over the two image axes only."""
+    """Gaussian blur over the two image axes only.
+
+    Cut at 3 sigma rather than scipy's 4: these fields steer brush strokes, and the wide
+    orientation blurs are the costliest step of planning.
+    """
     spatial = (sigma, sigma) + (0,) * (image.ndim - 2)
-    return ndimage.gaussian_filter(image, spatial) if sigma > 0 else image
+    return ndimage.gaussian_filter(image, spatial, truncate=3.0) if sigma > 0 else image
 
 
 def _tensor(lab: np.ndarray) -> np.ndarray:
@@ -320,7 +347,7 @@ def _pointer_path(line: np.ndarray) -> list[tuple[float, float]]:
     """
     if len(line) > 1:
         line = _resample(line, POINT_SPACING)
-    return [(round(float(x), 1), round(float(y), 1)) for x, y in line]
+    return [(x, y) for x, y in np.round(line, 1).tolist()]
 
 
 def _disc(radius: float) -> np.ndarray:
@@ -340,11 +367,11 @@ def _stroke_footprint(stroke: PlannedStroke, scale: float, shape: tuple[int, int
     line = _resample(np.asarray(stroke.points, float) / scale, radius / 2)
     disc = _disc(radius)
     r = disc.shape[0] // 2
-    centres = np.unique(np.floor(line).astype(int), axis=0)      # (P, 2) grid (x, y)
+    centres = np.floor(line).astype(int)                         # (P, 2) grid (x, y)
     origin = centres.min(axis=0) - r                             # padded box, top left
     extent = centres.max(axis=0) - origin + r + 1
     mask = np.zeros((extent[1], extent[0]), bool)
-    for x, y in centres - origin - r:
+    for x, y in (centres - origin - r).tolist():
         mask[y:y + 2 * r + 1, x:x + 2 * r + 1] |= disc
     h, w = shape
     x0, y0 = np.maximum(origin, 0)
@@ -375,7 +402,7 @@ def _paint_estimate(estimate: np.ndarray, strokes: list[PlannedStroke],
 # ----------------------------------------------------------------------------- start points
 
 
-def _need(fields: "Fields", estimate: np.ndarray, edges: np.ndarray, spec: LayerSpec,
+def _need(fields: Fields, estimate: np.ndarray, edges: np.ndarray, spec: TracedLayer,
           cell: int) -> np.ndarray:
     """(h, w) how much a layer's stroke is wanted at each grid pixel.
 
@@ -384,7 +411,7 @@ def _need(fields: "Fields", estimate: np.ndarray, edges: np.ndarray, spec: Layer
     The detail layer goes where the error sits on strong content edges.
     """
     error = np.linalg.norm(fields.colour - estimate, axis=-1)
-    if spec.placement == EDGES:
+    if spec.on_edges:
         return error * edges / (edges.max() + 1e-9)
     busy = _blur(edges, cell)
     return _blur(error, cell / 2) * np.minimum(0.5 + busy / (busy.mean() + 1e-9), 3.0)
@@ -434,7 +461,7 @@ class Fields:
 class Brush:
     """Per-stroke settings of one round, as arrays."""
     paint: np.ndarray       # (N, 3) Lab of the palette colour laid down
-    step: np.ndarray        # (N,) canvas px between points
+    step: np.ndarray        # (N,) canvas px per tracing step
 
 
 def _steer(tangent: np.ndarray, coherence: np.ndarray, heading: np.ndarray) -> np.ndarray:
@@ -450,7 +477,7 @@ def _steer(tangent: np.ndarray, coherence: np.ndarray, heading: np.ndarray) -> n
 
 
 def _worth_painting(points, brush: Brush, start_miss, fields: Fields, estimate,
-                    spec: LayerSpec) -> np.ndarray:
+                    spec: TracedLayer) -> np.ndarray:
     """(N,) whether each stroke should go on through ``points``.
 
     As in Hertzmann's long strokes: only while the paint is closer to the target than what is
@@ -464,7 +491,7 @@ def _worth_painting(points, brush: Brush, start_miss, fields: Fields, estimate,
 
 
 def _trace_one_way(start, heading, brush: Brush, fields: Fields, estimate,
-                   spec: LayerSpec) -> np.ndarray:
+                   spec: TracedLayer) -> np.ndarray:
     """Follow the field from (N, 2) canvas starts -> (max_steps, N, 2) points, NaN after a stop.
 
     The first ``min_steps`` ignore colour (not the canvas edge or sharp turns) so every stroke
@@ -492,7 +519,7 @@ def _trace_one_way(start, heading, brush: Brush, fields: Fields, estimate,
 
 
 def _trace(starts: np.ndarray, brush: Brush, fields: Fields, estimate: np.ndarray,
-           spec: LayerSpec, rng: np.random.Generator) -> list[list[tuple[float, float]]]:
+           spec: TracedLayer, rng: np.random.Generator) -> list[list[tuple[float, float]]]:
     """Polylines through each (N, 2) canvas start, traced both ways, in drawing order."""
     heading = _sample(fields.tangent, starts, fields.scale)
     heading *= rng.choice([-1.0, 1.0], len(starts))[:, None]       # vary drawing direction
@@ -509,12 +536,20 @@ def _trace(starts: np.ndarray, brush: Brush, fields: Fields, estimate: np.ndarra
 # ----------------------------------------------------------------------------- washes
 
 
-def _hatch(pixels: np.ndarray, angle: float, spacing: float, radius: float) -> np.ndarray:
-    """Zig-zag polyline (P, 2) over a region's (M, 2) (x, y) pixels, rows ``spacing`` apart.
+@dataclass(frozen=True)
+class HatchFrame:
+    """A region's pixels seen in hatch coordinates: u along the rows, v across them."""
+    centre: np.ndarray      # (2,) grid (x, y) origin
+    along: np.ndarray       # (2,) unit vector of u
+    across: np.ndarray      # (2,) unit vector of v
+    u: np.ndarray           # (M,) each pixel's u
+    row: np.ndarray         # (M,) each pixel's row index
+    mid: np.ndarray         # (rows,) v of each row's centre line
 
-    Rows run at ``angle`` (along the region's edges) and keep a brush ``radius`` inside the
-    region's extent, so the brush's own width fills to the border without spilling over it.
-    """
+
+def _hatch_frame(pixels: np.ndarray, angle: float, spacing: float,
+                 radius: float) -> HatchFrame:
+    """Rows ``spacing`` apart at ``angle`` over (M, 2) (x, y) pixels, a brush radius inside."""
     along = np.array([np.cos(angle), np.sin(angle)])
     across = np.array([-along[1], along[0]])
     centre = pixels.mean(axis=0)
@@ -523,18 +558,75 @@ def _hatch(pixels: np.ndarray, angle: float, spacing: float, radius: float) -> n
     if v_lo >= v_hi:                                    # thinner than the brush: one row
         v_lo = v_hi = (v.min() + v.max()) / 2
     rows = max(1, int(np.ceil((v_hi - v_lo) / spacing)) + 1)
-    mid = np.linspace(v_lo, v_hi, rows)
     row = np.clip(np.round((v - v_lo) / max(v_hi - v_lo, 1e-9) * (rows - 1)), 0, rows - 1)
-    lo, hi = np.full(rows, np.inf), np.full(rows, -np.inf)
-    np.minimum.at(lo, row.astype(int), u)
-    np.maximum.at(hi, row.astype(int), u)
-    inset = np.minimum(radius, (hi - lo) / 2)
-    lo, hi = lo + inset, hi - inset
-    ends = np.where((np.arange(rows) % 2 == 0)[:, None], np.stack([lo, hi], 1),
-                    np.stack([hi, lo], 1))                          # (rows, 2) u in path order
-    filled = np.isfinite(ends).all(axis=1)
-    us, vs = ends[filled].ravel(), np.repeat(mid[filled], 2)
-    return centre + us[:, None] * along + vs[:, None] * across
+    return HatchFrame(centre, along, across, u, row.astype(int), np.linspace(v_lo, v_hi, rows))
+
+
+def _row_runs(frame: HatchFrame, gap: float) -> list[list[tuple[float, float]]]:
+    """Per row, the (lo, hi) stretches of u the region fills, split where it has a wider gap.
+
+    Narrow gaps (a ragged region border) are painted across: not worth lifting the brush.
+    """
+    order = np.lexsort((frame.u, frame.row))
+    u, row = frame.u[order], frame.row[order]
+    breaks = (np.diff(row) != 0) | (np.diff(u) > gap)
+    starts = np.concatenate([[0], np.nonzero(breaks)[0] + 1])
+    ends = np.concatenate([starts[1:], [len(u)]]) - 1
+    runs: list[list[tuple[float, float]]] = [[] for _ in frame.mid]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        runs[row[a]].append((float(u[a]), float(u[b])))
+    return runs
+
+
+def _chains(runs: list[list[tuple[float, float]]]) -> list[list[tuple[int, float, float]]]:
+    """Runs of consecutive rows that overlap, grouped into chains: (row, lo, hi) each.
+
+    A boustrophedon decomposition: one chain is what one zig-zag can cover without crossing
+    ground outside the region, so a U-shaped region becomes its bar and its two arms.
+    """
+    chains: list[list[tuple[int, float, float]]] = []
+    growing: list[list[tuple[int, float, float]]] = []     # chains ending in the last row
+    for r, row_runs in enumerate(runs):
+        grown: list[list[tuple[int, float, float]]] = []
+        for lo, hi in row_runs:
+            touching = [c for c in growing if c[-1][1] <= hi and c[-1][2] >= lo]
+            if len(touching) == 1 and not any(c is touching[0] for c in grown):
+                chain = touching[0]
+            else:                                           # a split, a join or a new piece
+                chain = []
+                chains.append(chain)
+            chain.append((r, lo, hi))
+            grown.append(chain)
+        growing = grown
+    return chains
+
+
+def _zigzag(frame: HatchFrame, chain: list[tuple[int, float, float]],
+            radius: float) -> np.ndarray:
+    """(P, 2) grid polyline running a chain's rows back and forth, a radius short of the ends."""
+    ends = []
+    for i, (r, lo, hi) in enumerate(chain):
+        inset = min(radius, (hi - lo) / 2)
+        row_ends = [(lo + inset, r), (hi - inset, r)]
+        ends += row_ends if i % 2 == 0 else row_ends[::-1]
+    u = np.array([e[0] for e in ends])
+    v = frame.mid[[e[1] for e in ends]]
+    return frame.centre + u[:, None] * frame.along + v[:, None] * frame.across
+
+
+def _hatch(pixels: np.ndarray, angle: float, spacing: float, radius: float) -> list[np.ndarray]:
+    """Zig-zag (P, 2) grid polylines covering a region's (M, 2) (x, y) pixels, biggest first.
+
+    Rows run at ``angle`` (along the region's edges) and keep a brush ``radius`` inside the
+    region, so the brush's own width fills to the border without spilling over it. Pieces
+    shorter than the brush is wide are left to the neighbours' overspill.
+    """
+    frame = _hatch_frame(pixels, angle, spacing, radius)
+    chains = _chains(_row_runs(frame, radius))
+    length = [sum(hi - lo for _, lo, hi in chain) for chain in chains]
+    biggest = np.argsort(length, kind="stable")[::-1]
+    keep = [i for i in biggest if i == biggest[0] or length[i] >= 2 * radius]
+    return [_zigzag(frame, chains[i], radius) for i in keep]
 
 
 def _regions(scene: Scene, n: int) -> np.ndarray:
@@ -545,6 +637,15 @@ def _regions(scene: Scene, n: int) -> np.ndarray:
     """
     return slic(scene.rgb, n_segments=n, compactness=REGION_COMPACTNESS, start_label=0,
                 channel_axis=-1)
+
+
+def _region_means(labels: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """(k, C) mean of an (h, w, C) image over each of the labels 0..k-1."""
+    flat = labels.ravel()
+    k = flat.max() + 1
+    count = np.maximum(np.bincount(flat, minlength=k), 1)
+    sums = [np.bincount(flat, image[..., c].ravel(), k) for c in range(image.shape[-1])]
+    return np.stack(sums, axis=1) / count[:, None]
 
 
 def _region_thickness(labels: np.ndarray) -> np.ndarray:
@@ -559,54 +660,62 @@ def _region_stats(labels: np.ndarray, scene: Scene, estimate: np.ndarray):
     flat = labels.ravel()
     k = flat.max() + 1
     count = np.bincount(flat, minlength=k).astype(float)
-    mean = np.stack([np.bincount(flat, scene.lab[..., c].ravel(), k) for c in range(3)], 1)
-    mean /= np.maximum(count, 1)[:, None]
+    mean = _region_means(labels, scene.lab)
     parts = [np.bincount(flat, scene.tensor[..., c].ravel(), k) for c in range(3)]
     error = np.linalg.norm(scene.lab - estimate, axis=-1).ravel()
     need = np.bincount(flat, error, k)                    # total error: big, wrong regions first
     return count, mean, _along_edges(*parts), need
 
 
-def _plan_washes(n: int, scene: Scene, spec: LayerSpec, estimate: np.ndarray,
-                 rng: np.random.Generator) -> list[PlannedStroke]:
-    """Up to ``n`` watercolour washes, each hatching one colour region in its snapped colour.
+def _wash(line: np.ndarray, colour: np.ndarray, size: float, scene: Scene, spec: WashLayer,
+          rng: np.random.Generator) -> PlannedStroke:
+    """One wash stroke along a (P, 2) grid polyline."""
+    w, h = scene.canvas_size
+    line = np.clip(line * scene.scale, 0, [w - 1, h - 1])
+    return PlannedStroke(spec.tool, tuple(int(v) for v in colour), int(round(size)),
+                         round(float(rng.uniform(*spec.opacities)), 3), _pointer_path(line))
 
-    Painted light to dark, as watercolourists do: a dark wash may glaze over a light one, never
-    the other way round.
+
+def _plan_washes(n: int, scene: Scene, spec: WashLayer, estimate: np.ndarray,
+                 rng: np.random.Generator) -> list[PlannedStroke]:
+    """Up to ``n`` watercolour washes hatching colour regions, the most needed regions first.
+
+    A region is one zig-zag, or a few if its shape needs them. The washes are then painted
+    light to dark, as watercolourists do: a dark wash may glaze over a light one, never the
+    other way round.
     """
     labels = _regions(scene, round(n * REGIONS_PER_WASH))
     count, mean, angle, need = _region_stats(labels, scene, estimate)
-    fit = np.minimum(np.sqrt(count) * WASH_SIZE_PER_SIDE, _region_thickness(labels))
-    ys, xs = np.nonzero(np.ones_like(labels, bool))
-    pixels = np.stack([xs, ys], axis=1) + 0.5                  # (h*w, 2) grid (x, y)
-    order = np.argsort(-need, kind="stable")[:n]
+    fit = np.minimum(np.sqrt(count) * spec.size_per_side, _region_thickness(labels))
+    ys, xs = np.indices(labels.shape).reshape(2, -1)
+    pixels = np.stack([xs, ys], axis=1) + 0.5                  # (h*w, 2) grid (x, y) centres
+    order = np.argsort(-need, kind="stable")
     order = order[need[order] > MIN_NEED * count[order]]
-    order = order[np.argsort(-mean[order, 0], kind="stable")]      # light to dark
     picks = _snap(mean[order], scene.palette.glazed)
-    strokes = []
-    for region, pick in zip(order, picks):
+    main, extra = [], []          # (lightness, stroke): every region's first zig-zag comes first
+    for region, pick in zip(order[:n], picks):
         size = np.clip(fit[region] * scene.scale, *spec.sizes)
         grid_size = size / scene.scale
-        line = _hatch(pixels[labels.ravel() == region], angle[region], 0.7 * grid_size,
-                      grid_size / 2)
-        w, h = scene.canvas_size
-        line = np.clip(line * scene.scale, 0, [w - 1, h - 1])
-        strokes.append(PlannedStroke(
-            spec.tool, tuple(int(v) for v in scene.palette.rgb[pick]), int(round(size)),
-            round(float(rng.uniform(*spec.opacities)), 3), _pointer_path(line)))
-    return strokes
+        lines = _hatch(pixels[labels.ravel() == region], angle[region], spec.rows * grid_size,
+                       grid_size / 2)
+        washes = [(mean[region, 0], _wash(line, scene.palette.rgb[pick], size, scene, spec,
+                                          rng)) for line in lines]
+        main += washes[:1]
+        extra += washes[1:]
+    chosen = sorted((main + extra)[:n], key=lambda wash: -wash[0])   # stable: light to dark
+    return [stroke for _, stroke in chosen]
 
 
 # ----------------------------------------------------------------------------- layers
 
 
 def _layer_counts(budget: int) -> list[int]:
-    """Strokes per layer; every layer gets one as soon as the budget allows."""
+    """Strokes per layer, summing to ``budget``; each gets one as soon as the budget allows."""
     if budget <= 0:
         return [0] * len(LAYERS)
-    counts = [max(int(budget * spec.share), 1) for spec in LAYERS]
+    counts = [min(max(int(budget * spec.share), 1), spec.most) for spec in LAYERS]
     body = LAYERS.index(BODY)
-    counts[body] += max(budget - sum(counts), 0)   # rounding leftovers go to the body layer
+    counts[body] += max(budget - sum(counts), 0)   # leftovers go to the body layer
     while sum(counts) > budget:                    # tiny budgets: trim the finest layers
         counts[max(i for i, c in enumerate(counts) if c > 0)] -= 1
     return counts
@@ -617,7 +726,7 @@ def _round_counts(n: int, rounds: int) -> list[int]:
     return [c for c in (n // rounds + (i < n % rounds) for i in range(rounds)) if c > 0]
 
 
-def _layer_fields(scene: Scene, spec: LayerSpec) -> Fields:
+def _layer_fields(scene: Scene, spec: TracedLayer) -> Fields:
     """Orientation and colour fields smoothed to the layer's brush scale."""
     big = spec.sizes[1] / scene.scale   # largest brush in grid px
     tangent, coherence = _orientation(scene.tensor, spec.orient_sigma * big)
@@ -625,7 +734,7 @@ def _layer_fields(scene: Scene, spec: LayerSpec) -> Fields:
                   scene.scale, scene.canvas_size)
 
 
-def _sizes(starts: np.ndarray, scene: Scene, spec: LayerSpec,
+def _sizes(starts: np.ndarray, scene: Scene, spec: TracedLayer,
            rng: np.random.Generator) -> np.ndarray:
     """(N,) brush diameters: smaller where the content is busy, so detail gets finer marks."""
     busy = _sample(_blur(scene.edges, spec.sizes[1] / scene.scale), starts, scene.scale)
@@ -635,12 +744,14 @@ def _sizes(starts: np.ndarray, scene: Scene, spec: LayerSpec,
     return np.clip(np.round(size), max(lo, MIN_SIZE), min(hi, MAX_SIZE)).astype(int)
 
 
-def _plan_round(n: int, scene: Scene, spec: LayerSpec, fields: Fields, estimate: np.ndarray,
+def _plan_round(n: int, scene: Scene, spec: TracedLayer, fields: Fields, estimate: np.ndarray,
                 rng: np.random.Generator) -> list[PlannedStroke]:
     """Up to ``n`` strokes where the estimate most needs them, seed-shuffled."""
     cell = max(2, round(sum(spec.sizes) / 2 / scene.scale))    # about one brush width
     need = _need(fields, estimate, scene.edges, spec, cell)
+    w, h = scene.canvas_size
     starts = _peak_starts(n, need, cell, MIN_NEED, spec.focus, rng) * scene.scale
+    starts = np.clip(starts, 0, [w - 1, h - 1])     # the last grid px reaches past the canvas
     sizes = _sizes(starts, scene, spec, rng)
     picks = _snap(_sample(fields.colour, starts, scene.scale), scene.palette.lab)
     brush = Brush(paint=scene.palette.lab[picks], step=sizes * spec.step)
@@ -652,13 +763,15 @@ def _plan_round(n: int, scene: Scene, spec: LayerSpec, fields: Fields, estimate:
     return [strokes[i] for i in rng.permutation(len(strokes))]
 
 
-def _plan_layer(n: int, scene: Scene, spec: LayerSpec, estimate: np.ndarray,
+def _plan_layer(n: int, scene: Scene, spec: Layer, estimate: np.ndarray,
                 rng: np.random.Generator) -> tuple[list[PlannedStroke], np.ndarray]:
     """Up to ``n`` strokes of one layer, in rounds that each look at what is still missing.
 
     Returns the strokes and the estimate with them painted.
     """
-    if spec.placement == REGIONS:
+    if n <= 0:
+        return [], estimate
+    if isinstance(spec, WashLayer):
         strokes = _plan_washes(n, scene, spec, estimate, rng)
         return strokes, _paint_estimate(estimate, strokes, scene.scale)
     fields = _layer_fields(scene, spec)
@@ -676,7 +789,7 @@ def plan_painting(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: in
 
     ``canvas_size`` is (w, h); inputs of any size are resized to it. Deterministic per seed.
     """
-    scene = prepare_scene(content_rgb, style_rgb, canvas_size, seed)
+    scene = _scene(content_rgb, style_rgb, canvas_size, seed)
     rng = np.random.default_rng(seed)
     estimate = _blank_estimate(scene)
     plan: list[PlannedStroke] = []

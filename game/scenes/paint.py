@@ -250,7 +250,7 @@ class PaintScene(Scene):
             scale = 1.0 + 0.18 * pulse
             timer = pygame.transform.smoothscale_by(timer, scale)
         surface.blit(timer, timer.get_rect(center=(640, 34)))
-        bar = pygame.Rect(440, 62, 400, 4)
+        bar = pygame.Rect(440, 57, 400, 3)
         pygame.draw.rect(surface, c.panel_light, bar)
         frac = remaining / self.round.seconds if self.round.seconds else 0
         pygame.draw.rect(surface, c.urgent if urgent else c.accent,
@@ -286,6 +286,9 @@ class PaintScene(Scene):
         shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 200))
         surface.blit(shade, (0, 0))
-        for i, kind in enumerate(("content", "style")):
+        theme = self.app.theme
+        for i, (kind, label) in enumerate((("content", "Photo"), ("style", "Style"))):
             big = self.big_refs[kind]
-            surface.blit(big, big.get_rect(center=(340 + i * 620, 370)))
+            rect = surface.blit(big, big.get_rect(center=(340 + i * 620, 380)))
+            theme.blit_text(surface, label, (rect.x, rect.y - 8), "h2", theme.colors.accent,
+                            "bottomleft")
