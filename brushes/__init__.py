@@ -1,12 +1,23 @@
 """Paint engine for Style Duel: paper, acrylic, watercolour, eraser, undo and replay.
 
-numpy only (no pygame, no TensorFlow); the game blits `Canvas.rgb8_region` itself.
+numpy only (no pygame, no TensorFlow, no scipy); the game blits the pictures itself.
 
-    canvas = Canvas(800, 600, seed=7)
+    canvas = Canvas(800, 600, seed=7)          # clean paper; canvas.paper is its height field
     history = History(limit=100)
-    tool = Watercolour(BrushSettings(color=(34, 44, 136), size=40))
-    history.begin(canvas, tool, x, y, t); history.extend(canvas, x, y, t); history.end(canvas)
-    canvas.update(dt)  # every frame: watercolour bleeds and dries
+    tool = Watercolour(BrushSettings(color=PALETTE[10], size=40, opacity=1.0))
+    history.begin(canvas, tool, x, y, t)       # t: game time in seconds (speed = pressure)
+    history.extend(canvas, x, y, t)            # per pointer event
+    history.end(canvas)
+    canvas.update(dt)                          # every frame: watercolour bleeds and dries
+    rect = canvas.pop_dirty()                  # (x, y, w, h) or None
+    if rect: surface_blit(canvas.rgb8_region(*rect))
+    history.undo(canvas); history.redo(canvas); history.clear(canvas)
+    replay(history.log, Canvas(800, 600, seed=7))  # same pixels (kiosk time-lapse)
+
+Modules: canvas (state + display), wet (watercolour simulation), paper (height
+field), acrylic / watercolour / eraser (tools), tool + path + tips (shared stroke
+machinery), history + tiles (undo), record (stroke log, replay), color (palette,
+HSV, eyedropper), settings (dataclasses), scratch (work buffers).
 """
 
 from .acrylic import Acrylic

@@ -20,7 +20,7 @@ import numpy as np
 from .path import Stamp
 from .settings import AcrylicParams
 from .tips import PROFILE_LEN, window
-from .tool import Rect, Stroke, Tool
+from .tool import Rect, Stroke, Tool, union_rect
 
 
 def bristle_profile(rng: np.random.Generator, size: float) -> np.ndarray:
@@ -47,16 +47,21 @@ def bristle_profile(rng: np.random.Generator, size: float) -> np.ndarray:
 
 class AcrylicStroke(Stroke):
     needs_direction = True
+    changes_surface = True
 
     def _setup(self) -> None:
         st, prm = self.settings, self.params
         self.profile = bristle_profile(self.rng, st.size)
-        self.paint = np.array(st.color, np.float32) / np.float32(255.0)  # (3,)
+        self.paint = (np.array(st.color, np.float32) / np.float32(255.0))[:, None, None]
         self.run = prm.run_length + prm.run_length_per_px * st.size
         n = self.tool.tips.get(st.size, 0.0).n
         # What the bristles carry besides fresh paint, premultiplied by its amount.
-        self.carry = np.zeros((n, n, 3), np.float32)  # (n, n, 3)
+        self.carry = np.zeros((3, n, n), np.float32)  # (3, n, n)
         self.carry_amt = np.zeros((n, n), np.float32)  # (n, n) in [0, 1]
+        self._last_pos: tuple[float, float] | None = None
+        self._slip = [0.0, 0.0]  # sub-pixel remainder of the carry's slide (x, y)
+        # Below full opacity, overlapping stamps must not stack up to opaque.
+        self.cover: np.ndarray | None = None
 
     def _stamp(self, s: Stamp) -> Rect | None:
         canvas, st, prm = self.canvas, self.settings, self.params
@@ -71,10 +76,11 @@ class AcrylicStroke(Stroke):
         scale = 1.0 - pp.thin * (1.0 - s.pressure)
         radius = st.size / 2.0
         mask = np.clip((np.float32(scale) - tip.r[win]) * np.float32(radius / 1.2), 0.0, 1.0)
-        canvas.fold_region(X0, Y0, X1, Y1)  # acrylic lands on top of any wet wash
+        folded = canvas.fold_region(X0, Y0, X1, Y1)  # acrylic lands on top of any wash
         canvas.touch(X0, Y0, X1, Y1)
 
         load = math.exp(-s.dist / self.run)
+        self._slide_carry(s)
         prof = self.profile[tip.across[win]]  # (h, w)
         paper = canvas.paper_px[Y0:Y1, X0:X1]  # (h, w)
         # Dry brush: gaps open between weak bristles and in paper valleys first.
@@ -82,44 +88,93 @@ class AcrylicStroke(Stroke):
         cov = np.clip((prof * np.float32(0.75) + paper * np.float32(0.55) - need)
                       * np.float32(5.0), 0.0, 1.0)
         fresh = cov * np.float32(load ** 0.6)  # (h, w) fresh paint on the bristles
-        carry = self.carry[win]
+        carry = self.carry[(slice(None),) + win]  # (3, h, w)
         carry_amt = self.carry_amt[win]
         # A full brush mostly lays its own paint; a spent one mostly pushes paint around.
         smear = np.float32(prm.smear + prm.smear_dry * (1.0 - load))
         amount = fresh + carry_amt * smear + np.float32(1e-6)
-        dep = (self.paint * fresh[..., None] + carry * smear) / amount[..., None]  # (h, w, 3)
-        dep *= (np.float32(1.0 - prm.streak_tint * 0.5)
-                + np.float32(prm.streak_tint) * prof)[..., None]
-        strength = prm.flow * st.opacity * (1.0 - pp.fade * (1.0 - s.pressure))
+        dep = (self.paint * fresh + carry * smear) / amount  # (3, h, w)
+        dep *= np.float32(1.0 - prm.streak_tint * 0.5) + np.float32(prm.streak_tint) * prof
+        strength = prm.flow * (1.0 - pp.fade * (1.0 - s.pressure))
         alpha = mask * np.minimum(amount, 1.0) * np.float32(strength)  # (h, w)
+        if st.opacity < 1.0:
+            alpha = self._cap_to_opacity(alpha, Y0, Y1, X0, X1)
 
-        refl = canvas.refl[Y0:Y1, X0:X1]
-        under = refl.copy()  # (h, w, 3) what the bristles can pick up
-        a3 = alpha[..., None]
-        refl *= np.float32(1.0) - a3
-        refl += dep * a3
+        refl = canvas.refl[:, Y0:Y1, X0:X1]
+        under = refl.copy()  # (3, h, w) what the bristles can pick up
+        refl *= np.float32(1.0) - alpha
+        dep *= alpha
+        refl += dep
 
         # The bristles take on paint they pass over (not bare paper: nothing to smear).
-        paint_there = np.minimum(np.abs(under - canvas.paper_rgb).sum(axis=2)
+        paint_there = np.minimum(np.abs(under - canvas.paper_rgb[:, None, None]).sum(axis=0)
                                  * np.float32(4.0), 1.0)
         pick = mask * paint_there * np.float32(prm.pickup)  # (h, w)
-        spent = np.float32(1.0) - mask * np.float32(0.35)  # carried paint is laid down
-        carry *= spent[..., None]
+        spent = np.float32(1.0) - mask * np.float32(prm.carry_spend)  # some is laid down
+        carry *= spent
         carry_amt *= spent
-        carry += under * pick[..., None]
+        under *= pick
+        carry += under
         carry_amt += pick
         over = np.maximum(carry_amt, 1.0)
-        carry /= over[..., None]
+        carry /= over
         carry_amt /= over
 
         surf = canvas.surface[Y0:Y1, X0:X1]
         target = paper * np.float32(prm.paper_show) + np.float32(prm.body) \
             + prof * np.float32(prm.ridge * (0.4 + 0.6 * load))
-        surf += (target - surf) * (alpha * np.float32(0.9))
+        # Relief fades out over the outer third of the tip, so stamp rims don't leave
+        # ridges (onion rings at the ends of a stroke).
+        rim = np.clip((np.float32(scale) - tip.r[win]) * np.float32(3.0), 0.0, 1.0)
+        rim *= alpha
+        surf += (target - surf) * rim
+        if folded is not None:
+            return union_rect(folded, (X0, Y0, X1, Y1))
         return X0, Y0, X1, Y1
+
+    def _slide_carry(self, s: Stamp) -> None:
+        """Paint picked up by the front of the bristles slides towards their back as
+        the brush moves on, so it is laid down behind the brush: a smear that trails
+        past what it picked up. Carried paint slips back at `carry_slip` of the motion."""
+        last = self._last_pos
+        self._last_pos = (s.x, s.y)
+        if last is None:
+            return
+        self._slip[0] += (last[0] - s.x) * self.params.carry_slip
+        self._slip[1] += (last[1] - s.y) * self.params.carry_slip
+        dx, dy = int(round(self._slip[0])), int(round(self._slip[1]))
+        if dx == 0 and dy == 0:
+            return
+        self._slip[0] -= dx
+        self._slip[1] -= dy
+        for arr in (self.carry, self.carry_amt):
+            _shift(arr, dy, dx)
+
+    def _cap_to_opacity(self, want: np.ndarray, y0: int, y1: int, x0: int, x1: int
+                        ) -> np.ndarray:
+        """Blend weights that let this stroke's coverage approach, never pass, opacity."""
+        if self.cover is None:
+            # (Hp, Wp) coverage of this stroke so far; calloc'd, so cheap until used.
+            self.cover = np.zeros(self.canvas.surface.shape, np.float32)
+        cover = self.cover[y0:y1, x0:x1]
+        new = cover + (np.float32(self.settings.opacity) - cover) * want
+        alpha = (new - cover) / (np.float32(1.0) - cover)  # cover <= opacity < 1
+        cover[...] = np.maximum(new, cover)
+        return np.clip(alpha, 0.0, 1.0, out=alpha)
 
 
 class Acrylic(Tool):
     kind = "acrylic"
     params_type = AcrylicParams
     stroke_type = AcrylicStroke
+
+
+def _shift(arr: np.ndarray, dy: int, dx: int) -> None:
+    """Move the last two axes of `arr` by (dy, dx) in place, filling with zeros."""
+    h, w = arr.shape[-2:]
+    src = arr.copy()
+    arr[...] = 0.0
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    arr[..., yd, xd] = src[..., ys, xs]
+

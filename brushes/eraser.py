@@ -16,6 +16,13 @@ from .tool import Rect, Stroke, Tool
 
 
 class EraserStroke(Stroke):
+    changes_surface = True
+
+    def _setup(self) -> None:
+        # How erased each px already is in this stroke; overlapping stamps take the
+        # max, so a 50% eraser stays 50%. (Hp, Wp), calloc'd so cheap.
+        self.cover = np.zeros(self.canvas.surface.shape, np.float32)
+
     def _stamp(self, s: Stamp) -> Rect | None:
         canvas, st = self.canvas, self.settings
         tip = self.tool.tips.get(st.size)
@@ -31,15 +38,22 @@ class EraserStroke(Stroke):
         r = r[Y0 - y0:Y1 - y0, X0 - x0:X1 - x0]
         radius = st.size / 2.0
         soft = max(self.params.softness_px, 0.5)
-        a = np.clip((np.float32(1.0) - r) * np.float32(radius / soft), 0.0, 1.0)
-        a *= np.float32(st.opacity)  # (h, w); exactly 1.0 in the core at full opacity
-        if not a.any():
+        target = np.clip((np.float32(1.0) - r) * np.float32(radius / soft), 0.0, 1.0)
+        target *= np.float32(st.opacity)  # (h, w); exactly 1.0 in the core at full opacity
+        cover = self.cover[Y0:Y1, X0:X1]
+        new = np.maximum(cover, target)
+        if not (new > cover).any():
             return None
+        # Share of what is left to erase; where the target is 1.0 this is x / x, exactly
+        # 1.0, so the core ends up holding the very floats of clean paper.
+        a = np.divide(new - cover, np.float32(1.0) - cover,
+                      out=np.zeros_like(cover), where=cover < 1.0)
+        cover[...] = new
         canvas.touch(X0, Y0, X1, Y1)
         keep = np.float32(1.0) - a
-        refl = canvas.refl[Y0:Y1, X0:X1]
-        refl *= keep[..., None]
-        refl += canvas.paper_rgb * a[..., None]
+        refl = canvas.refl[:, Y0:Y1, X0:X1]  # (3, h, w)
+        refl *= keep
+        refl += canvas.paper_rgb[:, None, None] * a
         surf = canvas.surface[Y0:Y1, X0:X1]
         surf *= keep
         surf += canvas.paper_px[Y0:Y1, X0:X1] * a
@@ -48,7 +62,7 @@ class EraserStroke(Stroke):
         cell_keep = keep.reshape(h2, 2, w2, 2).min(axis=(1, 3))  # (h2, w2)
         cells = (slice(Y0 // 2, Y1 // 2), slice(X0 // 2, X1 // 2))
         canvas.water[cells] *= cell_keep
-        canvas.pigment[cells] *= cell_keep[..., None]
+        canvas.pigment[(slice(None),) + cells] *= cell_keep
         return X0, Y0, X1, Y1
 
 

@@ -7,11 +7,14 @@ never a full-canvas copy (clear stores its "after" tiles as a PRISTINE marker).
 Watercolour that is still wet keeps changing pixels after its stroke ends. The
 rules that keep undo exact:
 - The newest command stays *open* after its stroke ends: the canvas reports
-  every tile the drying touches to it, so its tile set covers the wet spread.
-- It is *sealed* (its "after" tiles captured) when the next command begins, or
-  at undo. Beginning a new stroke does not dry the canvas, so wet-in-wet
-  painting into a still-wet wash works; the drying from then on belongs to the
-  new command.
+  every tile the drying (and the folding-in of the dried stains that follows)
+  touches to it, so its tile set covers the wet spread.
+- It is *sealed* when the next command begins, or at undo. Its "after" tiles
+  are the state at that moment; they are copied lazily (tiles.OwedAfters): a
+  sealed tile cannot change before the next recorder copies it anyway, and that
+  copy is then shared. Beginning a new stroke does not dry the canvas, so
+  wet-in-wet painting into a still-wet wash works; the drying from then on
+  belongs to the new command.
 - Undo first force-dries the canvas (attributed to the open command), seals it,
   then writes back its "before" tiles. Undo and redo both end with a force-dry of
   whatever they restored. Force-drying folds the wet pigment into the dry layer
@@ -34,7 +37,7 @@ import numpy as np
 
 from .canvas import Canvas
 from .record import CLEAR, StrokeRecord
-from .tiles import TileRecorder
+from .tiles import OwedAfters, TileRecorder
 from .tool import Stroke, Tool
 
 
@@ -42,14 +45,14 @@ from .tool import Stroke, Tool
 class _Command:
     record: StrokeRecord
     recorder: TileRecorder
+    canvas: Canvas
     start_tick: int
     after: dict | None = None  # sealed "after" tiles; None while open
 
-    def nbytes(self) -> int:
-        total = sum(st.nbytes for st in self.recorder.before.values())
+    def snapshots(self):
+        yield from self.recorder.before.values()
         if self.after is not None:
-            total += sum(st.nbytes for st in self.after.values())
-        return total
+            yield from self.after.values()
 
 
 class History:
@@ -64,6 +67,7 @@ class History:
         self._stroke: Stroke | None = None
         self._restored = False  # an undo/redo force-dried the canvas since the last command
         self._serial = 0
+        self._owed = OwedAfters()  # "after" tiles of sealed commands, taken lazily
 
     # ------------------------------------------------------------- queries
     @property
@@ -82,10 +86,20 @@ class History:
     def log(self) -> list[StrokeRecord]:
         """Records of the commands in effect (undone ones excluded), oldest first."""
         undone = len(self._commands) - self._cursor
+        cmd = self._open
+        if cmd is not None:  # bring the open record's tick counts up to now
+            rec = cmd.record
+            elapsed = cmd.canvas.ticks - cmd.start_tick
+            if self._stroke is not None:
+                rec.end_tick = elapsed
+            rec.ticks_after = elapsed - rec.end_tick
         return list(self._timeline[: len(self._timeline) - undone])
 
     def memory_bytes(self) -> int:
-        return sum(c.nbytes() for c in self._commands)
+        """Bytes of tile snapshots held (one command's "after" tile is often the very
+        snapshot the next one keeps as "before": counted once)."""
+        unique = {id(st): st for c in self._commands for st in c.snapshots()}
+        return sum(st.nbytes for st in unique.values())
 
     def __len__(self) -> int:
         return len(self._commands)
@@ -127,6 +141,7 @@ class History:
         if cmd is self._open:
             canvas.force_dry()  # its recorder is still live, so the dried tiles are its own
             self._seal(canvas)
+        self._owed.pay_all(canvas)  # before anything is overwritten
         canvas.restore_tiles(cmd.recorder.before)
         canvas.force_dry()
         self._cursor -= 1
@@ -138,6 +153,7 @@ class History:
         if self._cursor >= len(self._commands):
             return False
         cmd = self._commands[self._cursor]
+        self._owed.pay_all(canvas)
         canvas.restore_tiles(cmd.after or {})
         canvas.force_dry()
         self._cursor += 1
@@ -154,7 +170,8 @@ class History:
         record.dry_before = self._restored
         self._restored = False
         self._serial += 1
-        cmd = _Command(record, TileRecorder(canvas.tile_grid_shape), canvas.ticks)
+        recorder = TileRecorder(canvas.tile_grid_shape, self._owed)
+        cmd = _Command(record, recorder, canvas, canvas.ticks)
         canvas.recorder = cmd.recorder
         self._commands.append(cmd)
         self._timeline.append(record)
@@ -177,7 +194,8 @@ class History:
         self._finish_stroke(canvas)
         rec = cmd.record
         rec.ticks_after = canvas.ticks - cmd.start_tick - rec.end_tick
-        cmd.after = cmd.recorder.capture_after(canvas)
+        cmd.after = {}
+        self._owed.owe(cmd.recorder.before, cmd.after)  # filled in as tiles get touched
         if canvas.recorder is cmd.recorder:
             canvas.recorder = None
         self._open = None
@@ -191,5 +209,6 @@ class History:
             return self.max_bytes is not None and len(self._commands) > 1 \
                 and self.memory_bytes() > self.max_bytes
         while (self._cursor > 0 and self._commands[0] is not self._open and over()):
-            self._commands.pop(0)
+            dropped = self._commands.pop(0)
+            self._owed.forget(dropped.after)
             self._cursor = max(self._cursor - 1, 0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .settings import PressureParams
 
 MIN_DT = 1.0 / 240.0  # two events in the same frame must not read as infinite speed
+MAX_STAMPS_PER_MOVE = 16  # a flick across the canvas must not cost a frame of stamps
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,10 @@ class Stamp:
 
 class PathSampler:
     def __init__(self, x: float, y: float, t: float, spacing: float,
-                 pressure: PressureParams, needs_direction: bool):
+                 pressure: PressureParams, needs_direction: bool, max_spacing: float):
         self.x, self.y, self.t = float(x), float(y), float(t)
         self.spacing = max(float(spacing), 0.5)
+        self.max_spacing = max(float(max_spacing), self.spacing)  # still overlapping
         self._prm = pressure
         self._needs_dir = needs_direction
         self.dist = 0.0
@@ -76,12 +78,14 @@ class PathSampler:
             out.append(Stamp(self.x, self.y, a0, p0, self.dist))
             self.stamped = True
             self._to_next = self.spacing
-        s = self._to_next
+        # Long jumps get sparser stamps (up to max_spacing) to bound the work.
+        step = min(max(self.spacing, seg / MAX_STAMPS_PER_MOVE), self.max_spacing)
+        s = min(self._to_next, step)
         while s <= seg:
             f = s / seg
             out.append(Stamp(self.x + dx * f, self.y + dy * f, a0 + turn * f,
                              p0 + (new_pressure - p0) * f, self.dist + s))
-            s += self.spacing
+            s += step
         self._to_next = s - seg
         self.dist += seg
         self.x, self.y, self.t = x, y, t

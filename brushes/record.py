@@ -3,8 +3,9 @@
 A painting is a list of StrokeRecords. Replaying them in order on a fresh Canvas
 with the same seed reproduces the picture byte for byte, because:
 - every random choice in a stroke comes from the record's own seed;
-- the wet simulation runs in fixed ticks, and each point stores how many ticks
-  had run since the stroke began (`ticks_after` covers the time after it ended);
+- the wet simulation runs in fixed steps (Canvas.ticks counts them, not seconds),
+  and each point stores how many had run since the stroke began (`end_tick` and
+  `ticks_after` cover the rest of the command's time);
 - `dry_before` marks commands that started right after an undo/redo, which
   force-dries the canvas (see history.py).
 """
@@ -12,7 +13,8 @@ with the same seed reproduces the picture byte for byte, because:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import TYPE_CHECKING, Iterator
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from .acrylic import Acrylic
 from .eraser import Eraser
@@ -23,11 +25,13 @@ from .watercolour import Watercolour
 if TYPE_CHECKING:
     from .canvas import Canvas
 
-TOOL_TYPES: dict[str, type[Tool]] = {
-    "acrylic": Acrylic, "watercolour": Watercolour, "eraser": Eraser}
+# Read-only: a record names its tool by kind, and replay looks the class up here.
+TOOL_TYPES: Mapping[str, type[Tool]] = MappingProxyType({
+    "acrylic": Acrylic, "watercolour": Watercolour, "eraser": Eraser})
 CLEAR = "clear"
 
-Point = tuple[float, float, float, int]  # (x, y, t seconds, wet ticks since stroke start)
+# (x, y, t seconds, Canvas.ticks since the stroke began: wet-simulation phases)
+Point = tuple[float, float, float, int]
 
 
 @dataclass
@@ -37,8 +41,8 @@ class StrokeRecord:
     params: object = None  # the tool's *Params (frozen dataclass)
     seed: int = 0
     points: list[Point] = field(default_factory=list)
-    end_tick: int = 0  # wet ticks since the start when the stroke ended
-    ticks_after: int = 0  # wet ticks between the end and the next command
+    end_tick: int = 0  # Canvas.ticks since the start when the stroke ended
+    ticks_after: int = 0  # Canvas.ticks between the end and the next command
     dry_before: bool = False  # canvas was force-dried just before this command
 
     def make_tool(self) -> Tool:

@@ -44,13 +44,15 @@ class PressureParams:
 @dataclass(frozen=True)
 class AcrylicParams:
     spacing: float = 0.12  # stamp spacing as a fraction of the size
-    flow: float = 0.75  # alpha of one stamp at full load (overlaps build to opaque)
+    flow: float = 0.9  # alpha of one stamp at full load (overlaps build to opaque)
     run_length: float = 520.0  # px of stroke before the load has dropped to 1/e ...
     run_length_per_px: float = 5.0  # ... plus this many px per px of brush size
     dry_gap: float = 0.85  # how far the dry-brush gaps open as the load runs out
-    smear: float = 0.12  # weight of picked-up colour in the deposit on a full brush
+    smear: float = 0.9  # weight of picked-up colour in the deposit on a full brush
     smear_dry: float = 1.2  # ... growing to this as the load runs out
-    pickup: float = 0.30  # how fast the bristles take on the colour they pass over
+    pickup: float = 0.40  # how fast the bristles take on the colour they pass over
+    carry_spend: float = 0.10  # share of the carried colour laid down per stamp
+    carry_slip: float = 0.5  # picked-up paint slides back along the bristles this fast
     paper_show: float = 0.45  # share of the paper relief that survives under paint
     ridge: float = 0.45  # height of bristle ridges (drives the streak shading)
     body: float = 0.22  # base paint thickness added on top of the paper

@@ -17,12 +17,12 @@ TILE = 32  # px; even, so a tile is exactly 16x16 wet cells
 
 @dataclass(frozen=True)
 class TileState:
-    """Everything the canvas keeps for one tile; wet arrays are None when dry."""
+    """Everything the canvas keeps for one tile; cell arrays are None when blank."""
 
-    refl: np.ndarray  # (th, tw, 3) float32 dry reflectance
+    refl: np.ndarray  # (3, th, tw) float32 dry reflectance
     surface: np.ndarray  # (th, tw) float32 surface height
     water: np.ndarray | None  # (th/2, tw/2) float32
-    pigment: np.ndarray | None  # (th/2, tw/2, 3) float32
+    pigment: np.ndarray | None  # (3, th/2, tw/2) float32
 
     @property
     def nbytes(self) -> int:
@@ -48,23 +48,72 @@ TileKey = tuple[int, int]  # (tile row, tile column)
 class TileSource(Protocol):
     def capture_tile(self, key: TileKey) -> TileState | _Pristine: ...
 
+    def capture_row(self, ty: int, tx0: int, tx1: int) -> list[TileState | _Pristine]: ...
+
+
+class OwedAfters:
+    """Sealed commands whose "after" copy of a tile has not been taken yet.
+
+    Copying every tile of a big wash when the next stroke begins would cost
+    megabytes in one frame. A sealed tile stays as it is until something touches
+    it, and the next recorder's "before" copy taken at that moment is exactly the
+    "after" copy owed, so it is shared instead of taken twice. Undo and redo pay
+    whatever is still owed first (pay_all), before they change the canvas.
+    """
+
+    def __init__(self) -> None:
+        self._owed: dict[TileKey, list[dict]] = {}  # tile -> "after" dicts awaiting it
+
+    def owe(self, keys, after: dict) -> None:
+        for key in keys:
+            self._owed.setdefault(key, []).append(after)
+
+    def pay(self, key: TileKey, snapshot: TileState | _Pristine) -> None:
+        for after in self._owed.pop(key, ()):
+            after[key] = snapshot
+
+    def pay_all(self, canvas: TileSource) -> None:
+        for key in list(self._owed):
+            self.pay(key, canvas.capture_tile(key))
+
+    def forget(self, after: dict) -> None:
+        """Stop owing tiles to a command that has been dropped from the history."""
+        for key in list(self._owed):
+            waiting = [a for a in self._owed[key] if a is not after]
+            if waiting:
+                self._owed[key] = waiting
+            else:
+                del self._owed[key]
+
 
 class TileRecorder:
     """Copy-on-write "before" snapshots of every tile one command touches."""
 
-    def __init__(self, grid_shape: tuple[int, int]):
+    def __init__(self, grid_shape: tuple[int, int], owed: OwedAfters | None = None):
         self.before: dict[TileKey, TileState | _Pristine] = {}
         self._seen = np.zeros(grid_shape, bool)  # (tiles_y, tiles_x)
+        self._owed = owed
 
     def save(self, canvas: TileSource, ty0: int, ty1: int, tx0: int, tx1: int) -> None:
         """Snapshot tiles in [ty0, ty1) x [tx0, tx1) not yet saved; call BEFORE changing them."""
         seen = self._seen[ty0:ty1, tx0:tx1]
         if seen.all():
             return
-        for j, i in np.argwhere(~seen):
-            key = (ty0 + int(j), tx0 + int(i))
-            self.before[key] = canvas.capture_tile(key)
+        for j in range(ty1 - ty0):
+            row = seen[j]
+            i = 0
+            while i < row.size:  # runs of unseen tiles are captured together
+                if row[i]:
+                    i += 1
+                    continue
+                k = i
+                while k < row.size and not row[k]:
+                    k += 1
+                ty = ty0 + j
+                for n, snapshot in enumerate(canvas.capture_row(ty, tx0 + i, tx0 + k)):
+                    key = (ty, tx0 + i + n)
+                    self.before[key] = snapshot
+                    if self._owed is not None:
+                        self._owed.pay(key, snapshot)
+                i = k
         seen[...] = True
-
-    def capture_after(self, canvas: TileSource) -> dict[TileKey, TileState | _Pristine]:
-        return {key: canvas.capture_tile(key) for key in self.before}

@@ -36,8 +36,9 @@ class TipCache:
         aspect < 1 shortens the footprint along the stroke direction (a flattish brush).
         """
         dkey = max(int(round(diameter * 2.0)), 2)
-        bucket = -1 if angle is None else int(round(angle / (2 * math.pi) * ANGLE_BUCKETS))
-        bucket = bucket % ANGLE_BUCKETS if angle is not None else -1
+        bucket = -1  # round tip, no direction
+        if angle is not None:
+            bucket = int(round(angle / (2 * math.pi) * ANGLE_BUCKETS)) % ANGLE_BUCKETS
         key = (dkey, bucket)
         tip = self._tips.get(key)
         if tip is None:

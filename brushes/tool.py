@@ -41,7 +41,8 @@ class Tool:
 class Stroke:
     """One stroke of one tool on one canvas. Subclasses implement `_stamp`."""
 
-    needs_direction: ClassVar[bool] = False
+    needs_direction: ClassVar[bool] = False  # wait for movement before the first stamp
+    changes_surface: ClassVar[bool] = False  # stamps change the surface height
 
     def __init__(self, tool: Tool, canvas: "Canvas", x: float, y: float, t: float, seed: int):
         self.tool = tool
@@ -52,13 +53,15 @@ class Stroke:
         self.bbox: Rect | None = None  # every px this stroke's stamps touched
         self.ended = False
         self.path = PathSampler(x, y, t, self._spacing(), self._pressure_params(),
-                                self.needs_direction)
+                                self.needs_direction, self.settings.size * 0.3)
         self._setup()
         self._apply(self.path.start())
 
     # -- subclass hooks
     def _spacing(self) -> float:
-        return max(self.settings.size * self.params.spacing, 1.0)
+        size = self.settings.size
+        # Small tips would need a stamp per px; half their width overlaps enough.
+        return max(size * self.params.spacing, min(2.0, size * 0.5), 1.0)
 
     def _pressure_params(self) -> PressureParams:
         return getattr(self.params, "pressure", PressureParams(thin=0.0, fade=0.0))
@@ -84,13 +87,14 @@ class Stroke:
         for s in stamps:
             r = self._stamp(s)
             if r is not None:
-                box = r if box is None else _union(box, r)
+                box = r if box is None else union_rect(box, r)
         if box is None:
             return
-        # +1: the shading of the next pixel right/below reads the changed surface.
-        self.canvas.compose(box[0], box[1], box[2] + 1, box[3] + 1)
-        self.bbox = box if self.bbox is None else _union(self.bbox, box)
+        # Margin: shading reads the top-left neighbour and wet cells tint one px around.
+        self.canvas.compose(box[0] - 1, box[1] - 1, box[2] + 1, box[3] + 1,
+                            surface=self.changes_surface)
+        self.bbox = box if self.bbox is None else union_rect(self.bbox, box)
 
 
-def _union(a: Rect, b: Rect) -> Rect:
+def union_rect(a: Rect, b: Rect) -> Rect:
     return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])

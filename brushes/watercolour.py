@@ -16,7 +16,7 @@ import numpy as np
 from .path import Stamp
 from .settings import WatercolourParams
 from .tips import window
-from .tool import Rect, Stroke, Tool
+from .tool import Rect, Stroke, Tool, union_rect
 
 MAX_WATER = 1.6  # re-wetting can't make an area stay wet forever
 
@@ -26,10 +26,15 @@ class WatercolourStroke(Stroke):
         st, prm = self.settings, self.params
         rgb = np.array(st.color, np.float32) / np.float32(255.0)
         # Density per channel; the floor keeps pure black from being infinite.
-        self.density = (-np.log(np.clip(rgb, 0.03, 1.0)) * prm.glaze).astype(np.float32)
+        density = -np.log(np.clip(rgb, 0.03, 1.0)) * prm.glaze
+        self.density = density.astype(np.float32)[:, None, None]  # (3, 1, 1)
         canvas = self.canvas
-        # Coverage already laid by this stroke, per wet cell (calloc'd: cheap).
+        # Pigment coverage already laid by this stroke, per wet cell (calloc'd: cheap).
         self.cover = np.zeros(canvas.water.shape, np.float32)  # (Hc, Wc)
+        # How far the tip has reached into each cell so far (max of the masks), and
+        # whether the cell was already wet from another stroke when first reached.
+        self.reach = np.zeros(canvas.water.shape, np.float32)  # (Hc, Wc)
+        self.found_wet = np.zeros(canvas.water.shape, bool)  # (Hc, Wc)
 
     def _stamp(self, s: Stamp) -> Rect | None:
         canvas, st, prm = self.canvas, self.settings, self.params
@@ -56,20 +61,29 @@ class WatercolourStroke(Stroke):
         strength = st.opacity * (1.0 - fade) * (1.0 - pp.fade * (1.0 - s.pressure))
 
         px = (X0 * 2, Y0 * 2, X1 * 2, Y1 * 2)
+        # Dry stains underneath are glazed over, not re-dissolved: fold them first.
+        folded = canvas.fold_region(*px, dry_only=True)
         canvas.touch(*px)
         cover = self.cover[cells]
         water = canvas.water[cells]
-        # Painting into another stroke's wash that is still wet adds water (blooms);
-        # this stroke's own earlier stamps must not, or overlaps would pool.
-        extra = ((water > 0) & (cover <= 0)) * (mask * np.float32(prm.rewet_add))
+        reach, found_wet = self.reach[cells], self.found_wet[cells]
+        found_wet |= (reach <= 0) & (water > 0) & (mask > 0)
+        # Painting into another stroke's wash that is still wet adds water (blooms).
+        # It grows with the running max of the mask, like the pigment, so overlapping
+        # stamps of this stroke add it once, smoothly, not in rings.
+        new_reach = np.maximum(reach, mask)
+        extra = (new_reach - reach) * found_wet * np.float32(prm.rewet_add)
+        reach[...] = new_reach
         new = np.maximum(cover, mask * np.float32(strength))
-        canvas.pigment[cells] += (new - cover)[..., None] * self.density
-        cover[...] = np.maximum(new, mask * np.float32(1e-3))  # mark as visited
+        canvas.pigment[(slice(None),) + cells] += (new - cover) * self.density
+        cover[...] = new
         np.maximum(water, mask * np.float32(prm.water), out=water)
         water += extra
         np.minimum(water, np.float32(MAX_WATER), out=water)
         canvas.mark_wet(Y0, Y1, X0, X1)
-        return px
+        # Cells tint one px beyond themselves (bilinear display).
+        px = (px[0] - 1, px[1] - 1, px[2] + 1, px[3] + 1)
+        return px if folded is None else union_rect(px, folded)
 
 
 class Watercolour(Tool):

@@ -23,6 +23,7 @@ CANVAS_BOX = pygame.Rect(222, 68, 834, 644)
 REF_BOX = (196, 150)
 REF_RECTS = {"content": pygame.Rect(1072, 96, *REF_BOX), "style": pygame.Rect(1072, 290, *REF_BOX)}
 HISTORY_LIMIT = 100
+HISTORY_BYTES = 256 * 1024 * 1024   # undo memory cap: oldest strokes go first beyond it
 
 
 def canvas_size_for(image_shape: tuple[int, ...]) -> tuple[int, int]:
@@ -43,7 +44,7 @@ class PaintScene(Scene):
         self.style_rgb = images.array(round_.style)
         width, height = canvas_size_for(self.content_rgb.shape)
         self.canvas = Canvas(width, height, seed=app.rng.randrange(1 << 30))
-        self.history = History(limit=HISTORY_LIMIT)
+        self.history = History(limit=HISTORY_LIMIT, max_bytes=HISTORY_BYTES)
         self.toolbox = ToolBox()
         self.panel = ToolPanel(app.theme, self.toolbox)
         self.canvas_rect = pygame.Rect(0, 0, width, height)
