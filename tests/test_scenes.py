@@ -222,3 +222,9 @@ def test_setup_loads_dropped_file_and_reports_bad_one(app, tmp_path):
     pump(app, [pygame.event.Event(pygame.DROPFILE, file=str(bad))])
     assert setup.content.path == good
     assert "broken.png" in setup.message
+
+
+def test_closing_the_window_ends_the_loop_from_any_scene(app):
+    paint_scene(app)
+    pump(app, [pygame.event.Event(pygame.QUIT)])
+    assert app.running is False
