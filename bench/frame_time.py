@@ -38,7 +38,7 @@ def pointer_path(frame: int, rect) -> tuple[int, int]:
 def one_run(seconds: float, seed: int) -> list[float]:
     import pygame
 
-    from game.app import STEP, App, AppOptions, FastClock
+    from game.app import App, AppOptions, FastClock
     from game.config import GameConfig
     from game.launcher import build_services
     from game.paths import default_config_path
@@ -71,7 +71,7 @@ def one_run(seconds: float, seed: int) -> list[float]:
             pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0),
                                                  buttons=(1, 0, 0)))
         app.dispatch_events()
-        scene.update(STEP)
+        app.step()
         app.draw_frame()
         times.append((time.perf_counter() - start) * 1000)
         cpu_times.append((time.thread_time() - cpu_start) * 1000)

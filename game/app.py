@@ -110,11 +110,7 @@ class App:
             self.dispatch_events()
             steps = 0
             while lag >= STEP and steps < MAX_CATCH_UP and self.running:
-                for hook in list(self.frame_hooks):
-                    hook(self)
-                top = self.stack.top
-                if top is not None:
-                    top.update(STEP)
+                self.step()
                 lag -= STEP
                 steps += 1
             if steps == MAX_CATCH_UP:
@@ -126,6 +122,15 @@ class App:
                 print(f"first-frame scene={self.stack.top.name} tensorflow={tf}", flush=True)
                 self.running = False
         self.shutdown()
+
+    def step(self) -> None:
+        """One fixed update: hooks (demo bot), machines' answers, then the top scene."""
+        for hook in list(self.frame_hooks):
+            hook(self)
+        self.services.machines.update()     # NST answers -> round slots; never blocks
+        top = self.stack.top
+        if top is not None:
+            top.update(STEP)
 
     def dispatch_events(self) -> None:
         for event in pygame.event.get():

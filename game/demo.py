@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 BOT_NAMES = ("Ada", "Bruegel", "Cezanne", "Dora", "Emil", "Frida")
 STROKES_PER_SECOND = 7        # plan size scales with the round so the bot fills its time
+REVEAL_WAIT_S = 240.0         # wall-clock cap on waiting for the machines in the reveal
 
 
 def key(code: int, mod: int = 0) -> list[pygame.event.Event]:
@@ -90,6 +92,8 @@ class DemoDirector:
     visits: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
     time_in_scene: float = 0.0
     done_steps: set = field(default_factory=set)
+    reveal_deadline: float = 0.0
+    signed_at: float = 0.0
 
     def __call__(self, app) -> None:
         scene = app.stack.top
@@ -201,9 +205,17 @@ class DemoDirector:
             self.press(pygame.K_ESCAPE)
 
     def on_reveal(self, app, scene) -> None:
-        if self.once("shot", 1.5):
+        """Waits (wall clock, capped) for both machines, as a curious player would."""
+        if self.once("arrive", 0.0):
+            self.reveal_deadline = time.monotonic() + REVEAL_WAIT_S
+        finished = all(slot.status in ("done", "failed") for slot in scene.round.slots.values())
+        if not finished and self.once("shot_waiting", 1.5):
+            self.shot(app, "reveal_machines_working")
+        if (finished or time.monotonic() > self.reveal_deadline) and self.once("shot", 0.5):
             self.shot(app, "reveal")
-        if self.once("sign", 1.8):
+            self.signed_at = self.time_in_scene + 0.3
+        if "shot" in self.done_steps and self.time_in_scene >= self.signed_at \
+                and self.once("sign", 0):
             self.press(pygame.K_RETURN)
 
     def on_name_entry(self, app, scene) -> None:

@@ -21,6 +21,26 @@ class StartupError(Exception):
     """Something a player or museum staff must fix before the game can start."""
 
 
+def models_notice() -> str | None:
+    """A title-screen line when the real networks are missing (reads the cache, no TF)."""
+    from models.cache import ModelCache
+
+    try:
+        installed = {status.entry.name for status in ModelCache().status() if status.verified}
+    except OSError as exc:
+        log.warning("model cache unreadable: %s", exc)
+        installed = set()
+    magenta = bool(installed & {"magenta-tflite-int8", "magenta-tflite-fp16", "magenta-hub"})
+    gatys = bool(installed & {"vgg19", "vgg19-blocks1-3"})
+    if magenta and gatys:
+        return None
+    missing = " and ".join(name for name, ok in (("Magenta", magenta), ("VGG-19", gatys))
+                           if not ok)
+    return (f"The real {missing} networks are not installed, so the machines paint with "
+            "offline stand-ins. Install them with `python main.py models fetch`, or offline "
+            "with `python main.py models import DIR`.")
+
+
 def build_services(config: GameConfig, config_path: Path, notices: list[str]):
     import pygame
 
@@ -34,6 +54,9 @@ def build_services(config: GameConfig, config_path: Path, notices: list[str]):
     except CatalogueError as exc:
         raise StartupError(str(exc)) from exc
     notices = notices + list(catalogue.warnings)
+    missing_models = models_notice()
+    if missing_models:
+        notices.append(missing_models)
     pygame.init()
     sound = SoundBoard(config.sound.volume, config.sound.muted)
     return Services(config, config_path, catalogue, sound, notices)

@@ -42,6 +42,9 @@ class EngineSlot:
     image: np.ndarray | None = None
     seconds: float | None = None  # how long the model took, shown next to the player's time
     detail: str = ""  # player-facing line under the slot, e.g. "waiting for the models"
+    job_id: str | None = None  # the NST job filling this slot; answers for others are ignored
+    iteration: int = 0  # optimiser iterations so far (Gatys keeps refining on screen)
+    settings_text: str = ""  # one line: the settings that made the picture
 
 
 def clamp_seconds(seconds: float) -> float:

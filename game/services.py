@@ -12,8 +12,9 @@ import numpy as np
 import pygame
 
 from game.catalogue import ArtItem, Catalogue
-from game.config import GameConfig, leaderboard_path, save_config
+from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_config
 from game.image_loader import ImageLoadError, load_rgb
+from game.machines import Machines
 from game.sound import SoundBoard
 from game.store import Leaderboard
 
@@ -77,6 +78,8 @@ class Services:
         self.images = ImageCache()
         self.notices = list(notices or [])
         self._leaderboard: Leaderboard | None = None
+        # Worker processes start on the setup screen, not at launch: the title stays fast.
+        self.machines = Machines(resolved_data_dir(config) / "nst-cache")
 
     @property
     def leaderboard(self) -> Leaderboard:
@@ -96,6 +99,7 @@ class Services:
         return None
 
     def close(self) -> None:
+        self.machines.close()
         if self._leaderboard is not None:
             self._leaderboard.close()
             self._leaderboard = None

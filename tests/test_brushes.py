@@ -13,6 +13,7 @@ import pytest
 
 from brushes import (PALETTE, Acrylic, BrushSettings, Canvas, Eraser, History, StrokeRecord,
                      Watercolour, hsv_to_rgb, replay, rgb_to_hsv, sample_color)
+from brushes.history import DEFAULT_MAX_BYTES
 from brushes.paper import valleys
 
 FRAME = 1.0 / 60.0
@@ -195,6 +196,27 @@ def test_watercolour_bleeds_into_a_wet_neighbour_but_not_a_dry_one():
     assert np.array_equal(red_only[zone], dry_between[zone])  # a dry edge stops it
 
 
+def test_wet_in_wet_overlap_edge_has_no_spots_at_the_stamp_spacing():
+    """A stroke laid into a still-wet wash leaves a smooth edge inside it, not pale and
+    dark spots one stamp apart (water added per stamp, then pigment drifting to it)."""
+    canvas = Canvas(640, 200, seed=31)
+    bare = canvas.rgb8().astype(np.float64) + 1.0
+    p = Painter(canvas)
+    p.stroke(water((34, 44, 136), 40), [(20, 80), (620, 80)])
+    tool = Watercolour(BrushSettings())  # default settings: size 40, ivory black
+    spacing = tool.begin(Canvas(8, 8), 0, 0, 0.0).path.spacing  # px between its stamps
+    p.stroke(tool, [(20, 100), (620, 100)])  # its upper edge runs along the first's middle
+    p.dry()
+    # Pigment density (the paper's own shading divides out), rows across that edge.
+    band = -np.log((canvas.rgb8() + 1.0) / bare).mean(axis=2)[72:89, 60:580]  # (17, 520)
+    assert band.mean() > 0.5
+    x = np.arange(band.shape[1])
+    wave = np.exp(-2j * np.pi * x / spacing)
+    # Per row, the amplitude of the pattern that repeats every stamp.
+    amp = np.abs((band - band.mean(axis=1, keepdims=True)) @ wave) * 2 / x.size  # (17,)
+    assert amp.max() < 0.03 * band.mean()
+
+
 def test_watercolour_dries_within_a_few_seconds():
     canvas = Canvas(W, H, seed=8)
     p = Painter(canvas)
@@ -274,6 +296,27 @@ def test_faster_strokes_are_thinner():
         return int((lum(canvas.rgb8()) < 150).sum())
 
     assert covered(2400) < 0.85 * covered(150)
+
+
+@pytest.mark.parametrize("size, speed", [(3.0, 300.0), (5.0, 300.0), (3.0, 1500.0),
+                                         (5.0, 1500.0)])
+def test_thin_acrylic_line_is_even_along_its_length(size, speed):
+    """Stamps of a thin line sit close enough for their soft rims: the paint along its
+    centre line does not alternate light and dark from one stamp to the next."""
+    canvas = Canvas(640, 60, seed=31)
+    bare = lum(canvas.rgb8())
+    Painter(canvas).stroke(acrylic((20, 20, 20), size), [(10, 30), (630, 30)], speed=speed,
+                           frames=False)
+    dark = (bare - lum(canvas.rgb8()))[30:32, 40:296].mean(axis=0)  # centre line, (256,)
+    assert dark.mean() > 80  # a line, not the ghost of one
+    wiggle = (dark - np.convolve(dark, np.ones(9) / 9, mode="same"))[8:-8]  # px to px
+    assert np.abs(wiggle).mean() < 0.08 * dark.mean()
+    # Beads repeat at the stamp spacing: a spike in the spectrum of the wiggle, far above
+    # the broadband grain of the paper.
+    power = np.abs(np.fft.rfft(wiggle * np.hanning(wiggle.size))) ** 2
+    freq = np.fft.rfftfreq(wiggle.size)
+    fine = power[freq >= 1 / 8]  # periods of 2..8 px
+    assert fine.max() < 150 * np.median(fine)
 
 
 # ----------------------------------------------------------------- paper
@@ -428,6 +471,34 @@ def test_undo_memory_is_proportional_to_painted_area():
     assert per_big > 8 * per_small  # a big stroke costs more: memory follows the area
 
 
+def test_default_history_caps_undo_memory_and_keeps_recent_undos_exact():
+    """A long 800x600 game of whole-canvas strokes: by default History keeps its undo
+    memory under 256 MiB (forgetting the oldest), and the newest strokes still undo
+    to the exact pixels."""
+    canvas = Canvas(800, 600, seed=33)
+    h = History()
+    cap = 256 * 1024 * 1024
+    zigzag = [(-40 if (r // 2) % 2 == (r % 2) else 840, 40 + (r // 2) * 104)
+              for r in range(12)]  # six rows across the whole canvas
+    shots = []
+    for i in range(40):  # ~7 MB of snapshots each: ~290 MB if nothing were forgotten
+        shots = (shots + [canvas.rgb8()])[-3:]
+        h.begin(canvas, acrylic(PALETTE[i % len(PALETTE)], 120), *zigzag[0], 0.0)
+        for k, (x, y) in enumerate(zigzag[1:], 1):
+            h.extend(canvas, x, y, k * 0.5)
+        h.end(canvas)
+        assert h.memory_bytes() <= cap
+    assert h.max_bytes == DEFAULT_MAX_BYTES <= cap
+    assert len(h) < 40  # the cap did forget some ...
+    for shot in reversed(shots):  # ... never the newest
+        assert h.undo(canvas)
+        assert np.array_equal(canvas.rgb8(), shot)
+    undos = 3
+    while h.undo(canvas):
+        undos += 1
+    assert undos >= 25  # but a sensible cap still leaves plenty of undo
+
+
 def test_clear_is_undoable():
     canvas = Canvas(W, H, seed=23)
     h = History()
@@ -565,6 +636,32 @@ def test_odd_sizes_tiny_brushes_and_strokes_off_the_canvas():
     while h.undo(canvas):
         pass
     assert np.array_equal(canvas.rgb8(), fresh)
+
+
+@pytest.mark.parametrize("size", [4.0, 10.0, 30.0, 80.0])
+def test_acrylic_stroke_that_leaves_the_canvas_and_comes_back(size):
+    """Far off the canvas and back in elsewhere: no crash, and paint only along the
+    parts of the path on the canvas (nothing carried over from where it left)."""
+    wid, hgt = 201, 301
+    canvas = Canvas(wid, hgt, seed=34)
+    h = History()
+    fresh = canvas.rgb8()
+    drop = 3 * (size + 3)  # back in this far from where it left: the brush's travel
+    # off the canvas is more than its own width (its bristles carry nothing back).
+    path = [(60, 20), (-200, 20), (-200, 20 + drop), (150, 20 + drop), (150, 500), (180, 250)]
+    Painter(canvas, h).stroke(acrylic((200, 30, 30), size), path)
+    x, y, w, ht = canvas.pop_dirty()
+    assert 0 <= x and 0 <= y and x + w <= wid and y + ht <= hgt
+    changed = (canvas.rgb8() != fresh).any(axis=2)  # (hgt, wid)
+    assert changed[int(20 + drop)].any()  # it did come back
+    yy, xx = np.mgrid[0:hgt, 0:wid].astype(np.float64)
+    near = np.zeros_like(changed)
+    for (ax, ay), (bx, by) in zip(path, path[1:]):  # within reach of each segment
+        t = ((xx - ax) * (bx - ax) + (yy - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)
+        t = np.clip(t, 0.0, 1.0)
+        near |= np.hypot(xx - ax - t * (bx - ax), yy - ay - t * (by - ay)) <= size / 2 + 3
+    assert not (changed & ~near).any()
+    assert h.undo(canvas) and np.array_equal(canvas.rgb8(), fresh)
 
 
 def test_a_click_without_moving_leaves_a_dab():

@@ -5,17 +5,51 @@ import numpy as np
 import pygame
 import pytest
 
-from game.app import STEP, App, AppOptions, FastClock
+from game.app import App, AppOptions, FastClock
 from game.config import GameConfig
 from game.launcher import build_services
 from game.paths import default_config_path
 from game.round import Round
 
 
+class FakeService:
+    """Stands in for NSTService: records jobs, answers what the test queues."""
+
+    def __init__(self):
+        self.started = False
+        self.jobs = []
+        self.cancelled_rounds = []
+        self.answers = []
+
+    def start(self):
+        self.started = True
+
+    def submit(self, round_id, engine, content, styles, budget_s=35.0, **kwargs):
+        self.jobs.append((round_id, engine, content.shape, budget_s))
+        return f"{engine}-{len(self.jobs)}"
+
+    def cancel_round(self, round_id):
+        self.cancelled_rounds.append(round_id)
+        return [f"{engine}-{i + 1}" for i, (rid, engine, _, _) in enumerate(self.jobs)
+                if rid == round_id]
+
+    def poll(self):
+        answers, self.answers = self.answers, []
+        return answers
+
+    def status(self):
+        return {}
+
+    def shutdown(self, timeout=2.0):
+        self.started = False
+
+
 @pytest.fixture
 def app():
+    from game.machines import Machines
     config = GameConfig()
     services = build_services(config, default_config_path(), [])
+    services.machines = Machines(None, service=FakeService())
     application = App(services, AppOptions(seed=1), clock=FastClock())
     yield application
     application.shutdown()
@@ -27,8 +61,7 @@ def pump(app: App, events=(), frames: int = 1) -> None:
         pygame.event.post(event)
     for _ in range(frames):
         app.dispatch_events()
-        if app.stack.top is not None:
-            app.stack.top.update(STEP)
+        app.step()
         app.draw_frame()
 
 
@@ -228,3 +261,40 @@ def test_closing_the_window_ends_the_loop_from_any_scene(app):
     paint_scene(app)
     pump(app, [pygame.event.Event(pygame.QUIT)])
     assert app.running is False
+
+
+def test_start_submits_both_jobs_before_the_clock_and_reveal_shows_results(app):
+    from models.messages import Failed, Progress, Result
+
+    from game.scenes.setup import SetupScene
+    from game.scenes.title import TitleScene
+    service = app.services.machines.service
+    app.stack.push(TitleScene(app))
+    app.stack.push(SetupScene(app))
+    pump(app)
+    assert service.started                       # workers spawn while the player looks
+    pump(app, [keydown(pygame.K_RETURN)])
+    paint = app.stack.top
+    assert paint.name == "paint"
+    assert [(e, b) for _, e, _, b in service.jobs] == [("magenta", paint.round.seconds),
+                                                       ("gatys", paint.round.seconds)]
+    h, w = paint.content_rgb.shape[:2]
+    image = np.full((h, w, 3), 77, np.uint8)
+    service.answers = [Result("magenta-1", "magenta", "studio filter (offline)", image, 0.4, 1,
+                              True),
+                       Progress("gatys-2", 0.5, 12, 20.0, {}, image[::4, ::4].copy()),
+                       Result("stale-9", "gatys", "x", image, 1.0, 1, True)]
+    pump(app)
+    slots = paint.round.slots
+    assert slots["magenta"].status == "done" and slots["magenta"].label.startswith("studio")
+    assert slots["gatys"].status == "running" and slots["gatys"].iteration == 12
+    pump(app, [keydown(pygame.K_f)])
+    assert app.stack.top.name == "reveal"
+    pump(app, frames=90)                                   # the slots have slid in
+    pixels = pygame.surfarray.array3d(app.screen).astype(int)
+    assert np.abs(pixels[640, 280] - 77).max() <= 3       # Magenta's picture in its slot
+    service.answers = [Failed("gatys-2", "gatys", "The Gatys worker crashed and was restarted.")]
+    pump(app)
+    assert slots["gatys"].status == "failed" and "crashed" in slots["gatys"].detail
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    assert service.cancelled_rounds == [paint.round.round_id]

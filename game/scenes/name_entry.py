@@ -58,6 +58,7 @@ class NameEntryScene(Scene):
         self.app.replace_top(LeaderboardScene(self.app, highlight=row.id))
 
     def skip(self) -> None:
+        self.app.services.machines.abandon(self.round)
         self.app.pop()
 
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -233,6 +233,7 @@ class PaintScene(Scene):
         self._draw_cursor(surface)
         self.panel.draw(surface, self.history.can_undo, self.history.can_redo)
         self._draw_references(surface)
+        self._draw_machines(surface)
         self.finish_button.draw(surface, theme)
         if urgent:
             glow = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
@@ -281,7 +282,34 @@ class PaintScene(Scene):
             pygame.draw.rect(surface, c.panel_light, rect.inflate(4, 4), 2)
         hint = "Eyedropper: click a picture" if self.toolbox.kind == "eyedropper" \
             else "Hold Tab to enlarge"
-        theme.blit_text(surface, hint, (1170, 456), "small", c.accent, "midtop")
+        theme.blit_text(surface, hint, (1170, 450), "small", c.accent, "midtop")
+
+    def _draw_machines(self, surface: pygame.Surface) -> None:
+        """'Machines at work': how far each engine is, never what it has made (no peeking)."""
+        theme = self.app.theme
+        c = theme.colors
+        box = pygame.Rect(1068, 492, 204, 130)
+        pygame.draw.rect(surface, c.panel, box, border_radius=10)
+        theme.blit_text(surface, "Machines at work", (box.x + 10, box.y + 8), "small", c.accent)
+        for i, slot in enumerate(self.round.slots.values()):
+            y = box.y + 34 + i * 46
+            name = slot.label if len(slot.label) <= 26 else slot.label[:25] + "…"
+            theme.blit_text(surface, name, (box.x + 10, y), "small", c.text_dim)
+            bar = pygame.Rect(box.x + 10, y + 20, box.width - 20, 8)
+            pygame.draw.rect(surface, c.panel_light, bar, border_radius=4)
+            done = {"done": 1.0, "failed": 0.0}.get(slot.status, slot.progress)
+            if slot.status == "waiting":        # not started yet: a sliding light
+                x = bar.x + round((self.time * 60) % (bar.width - 30))
+                pygame.draw.rect(surface, c.accent_dark, (x, bar.y, 30, bar.height),
+                                 border_radius=4)
+            fill = bar.copy()
+            fill.width = round(bar.width * done)
+            color = c.urgent if slot.status == "failed" else (
+                c.good if slot.status == "done" else c.accent)
+            if fill.width:
+                pygame.draw.rect(surface, color, fill, border_radius=4)
+            if slot.status == "failed":
+                pygame.draw.rect(surface, c.urgent, bar, 1, border_radius=4)
 
     def _draw_large_references(self, surface: pygame.Surface) -> None:
         shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)

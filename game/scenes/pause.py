@@ -31,6 +31,7 @@ class PauseOverlay(Scene):
     def quit_to_title(self) -> None:
         from game.scenes.title import TitleScene
         self.paint.round.give_up()
+        self.app.services.machines.abandon(self.paint.round)
         self.app.replace(TitleScene(self.app))
 
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -32,6 +32,8 @@ class RevealScene(Scene):
         images = app.services.images
         self.thumbs = [images.surface(round_.content, (90, 60)),
                        images.surface(round_.style, (90, 60))]
+        # Scaled machine pictures by engine, redone only when the slot's image changes.
+        self._machine_surfaces: dict[str, tuple[int, pygame.Surface]] = {}
 
     def enter(self) -> None:
         self.app.services.sound.play("reveal")
@@ -43,7 +45,7 @@ class RevealScene(Scene):
             save.label = "No score (gave up)"
         self.menu.add(Button(pygame.Rect(650, 630, 200, 60), "Play again", self.again,
                              (pygame.K_r,), "R"))
-        self.menu.add(Button(pygame.Rect(870, 630, 160, 60), "Title", self.app.pop,
+        self.menu.add(Button(pygame.Rect(870, 630, 160, 60), "Title", self.leave,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = 0 if save.enabled else 1
 
@@ -53,7 +55,12 @@ class RevealScene(Scene):
 
     def again(self) -> None:
         from game.scenes.setup import SetupScene
+        self.app.services.machines.abandon(self.round)
         self.app.replace_top(SetupScene(self.app))
+
+    def leave(self) -> None:
+        self.app.services.machines.abandon(self.round)
+        self.app.pop()
 
     def handle_event(self, event: pygame.event.Event) -> None:
         self.menu.handle_event(event)
@@ -78,7 +85,7 @@ class RevealScene(Scene):
             if i == 0:
                 self._draw_painting(surface, rect)
             else:
-                self._draw_waiting(surface, rect, list(self.round.slots.values())[i - 1])
+                self._draw_machine(surface, rect, list(self.round.slots.values())[i - 1])
             theme.blit_text(surface, title, (rect.x, rect.bottom + 14), "h2")
             theme.blit_text(surface, detail, (rect.x, rect.bottom + 46), "small", c.text_dim)
         self._draw_score(surface)
@@ -91,20 +98,40 @@ class RevealScene(Scene):
             return
         surface.blit(self.painting, self.painting.get_rect(center=rect.center))
 
-    def _draw_waiting(self, surface: pygame.Surface, rect: pygame.Rect, slot) -> None:
+    def _machine_surface(self, slot, size: tuple[int, int]) -> pygame.Surface:
+        cached = self._machine_surfaces.get(slot.engine)
+        if cached is None or cached[0] != id(slot.image):
+            cached = (id(slot.image), fit_surface(array_to_surface(slot.image), size))
+            self._machine_surfaces[slot.engine] = cached
+        return cached[1]
+
+    def _draw_machine(self, surface: pygame.Surface, rect: pygame.Rect, slot) -> None:
         theme = self.app.theme
         c = theme.colors
         if slot.image is not None:
-            image = fit_surface(array_to_surface(slot.image), rect.size)
+            image = self._machine_surface(slot, rect.size)
             surface.blit(image, image.get_rect(center=rect.center))
+            if slot.status == "running":        # Gatys keeps refining on screen
+                badge = pygame.Rect(rect.x + 8, rect.bottom - 34, rect.width - 16, 26)
+                pygame.draw.rect(surface, c.panel, badge, border_radius=6)
+                fill = badge.inflate(-4, -4)
+                fill.width = round(fill.width * min(1.0, slot.progress))
+                pygame.draw.rect(surface, c.accent_dark, fill, border_radius=5)
+                theme.blit_text(surface, f"refining · iteration {slot.iteration}",
+                                badge.center, "small", c.text, "center")
             return
         pygame.draw.rect(surface, c.panel_light, rect, border_radius=8)
+        if slot.status == "failed":
+            for k, line in enumerate(theme.wrap(slot.detail, "small", rect.width - 40)[:5]):
+                theme.blit_text(surface, line, (rect.centerx, rect.centery - 40 + 24 * k),
+                                "small", c.urgent, "midtop")
+            return
         for k in range(8):      # a quiet spinner: the machines are thinking
             angle = self.time * 3 + k * math.pi / 4
             shade = 90 + round(120 * ((k + self.time * 8) % 8) / 8)
             pos = (rect.centerx + 26 * math.cos(angle), rect.centery - 20 + 26 * math.sin(angle))
             pygame.draw.circle(surface, (shade, shade, shade), pos, 5)
-        message = "Failed: " + slot.detail if slot.status == "failed" else "Waiting for the models"
+        message = "Waiting for the models" if slot.status == "waiting" else "Working…"
         theme.blit_text(surface, message, (rect.centerx, rect.centery + 40), "body", c.text_dim,
                         "midtop")
 

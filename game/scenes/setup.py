@@ -51,6 +51,7 @@ class SetupScene(Scene):
         self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), "Back", self.app.pop,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = self.menu.buttons.index(self.start_button)
+        self.app.services.machines.start()    # TensorFlow loads in the workers meanwhile
 
     # -- actions -------------------------------------------------------------------
     def shuffle_content(self) -> None:
@@ -103,13 +104,14 @@ class SetupScene(Scene):
         from game.scenes.paint import PaintScene
         images = self.app.services.images
         try:
-            images.array(self.content)
-            images.array(self.style)
+            content, style = images.array(self.content), images.array(self.style)
         except ImageLoadError as exc:
             self.message = str(exc)
             return
         self.app.services.sound.play("click")
         round_ = Round(self.content, self.style, self.app.config.round.seconds)
+        # The machines start on the pair now, before the clock does.
+        self.app.services.machines.start_round(round_, content, style)
         self.app.push(PaintScene(self.app, round_))
 
     # -- scene ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ class TitleScene(Scene):
 
     def enter(self) -> None:
         self.time = 0.0
-        rects = column_rects(640, 330, 5, width=380, height=54, gap=16)
+        rects = column_rects(640, 296, 5, width=380, height=50, gap=12)
         self.menu = Menu()
         entries = [
             ("Play", self.play, (pygame.K_p,), "P"),
@@ -84,7 +84,7 @@ class TitleScene(Scene):
         theme.blit_text(surface, "Paint what the machine would paint — before the clock runs out.",
                         (640, 228), "h2", c.text, "center")
         self.menu.draw(surface, theme)
-        y = 700
+        y = 714
         for notice in reversed(self.app.services.notices[-3:]):
             for line in reversed(theme.wrap(notice, "small", 1200)):
                 theme.blit_text(surface, line, (640, y), "small", c.text_dim, "midbottom")

@@ -1,0 +1,108 @@
+"""What the game and the NST worker processes say to each other: plain picklable dataclasses.
+
+    game -> worker:  Job, Cancel, Shutdown
+    worker -> game:  Ready, Heartbeat, Progress, Result, Failed
+
+Images are (H, W, 3) uint8 numpy arrays: a quarter of float32's bytes through the pipe,
+and what both sides draw or save anyway. Every Job a worker takes gets exactly one
+terminal answer, Result or Failed (a cancelled job gets Failed with CANCELLED), unless the
+worker dies; the service relies on that to know when a worker is free again.
+
+No TensorFlow, and not even numpy, is imported here: the game imports this module, and a
+worker imports it before it has capped its math libraries' threads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
+
+EngineName = Literal["magenta", "gatys"]
+ENGINES: tuple[str, ...] = ("magenta", "gatys")
+# How each engine is named in a sentence a player reads ("The Gatys worker ...").
+ENGINE_DISPLAY = {"magenta": "Magenta", "gatys": "Gatys"}
+
+# Job.settings key that swaps the engine for a scripted behaviour (tests only, no TF):
+# "echo", "slow", "hang", "crash", "killed", "raise". See models.engines.TestBehaviour.
+TEST_BEHAVIOUR = "test_behaviour"
+# Failed.reason of a job that stopped because it was cancelled (the service drops it).
+CANCELLED = "Cancelled."
+
+
+# -- game -> worker ---------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    job_id: str                  # unique per service; every answer names it
+    round_id: str                # the round that asked; leaving it cancels its jobs
+    engine: str                  # "magenta" | "gatys": which worker runs it
+    content: np.ndarray          # (H, W, 3) uint8 photo; results come back at this shape
+    styles: list[tuple[np.ndarray, float]]  # (H, W, 3) uint8 paintings with weights >= 0
+    strength: float = 1.0        # 0 keeps the photo's look, 1 is the full style
+    budget_s: float = 35.0       # wall-clock seconds the engine may spend (Gatys: the round)
+    # Engine overrides by field name (GatysSettings fields for Gatys, "seed" for the studio
+    # filter) and, for tests, TEST_BEHAVIOUR. Plain JSON-like values: it is part of the
+    # result cache key.
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class Cancel:
+    job_id: str                  # stop this job soon; its answer is then Failed(CANCELLED)
+
+
+@dataclass
+class Shutdown:
+    """Finish (cancel) the current job, flush the answers, exit with code 0."""
+
+
+# -- worker -> game ---------------------------------------------------------------------------
+
+@dataclass
+class Ready:
+    worker_name: str             # e.g. "gatys-worker"
+    # Which engine this worker really runs ("Magenta (TFLite int8)", "studio filter
+    # (offline)", ...); None while it has not loaded one (no preload, test behaviours).
+    engine_label: str | None
+
+
+@dataclass
+class Heartbeat:
+    worker_name: str
+    time: float                  # the worker's time.time(); the service trusts its own clock
+
+
+@dataclass
+class Progress:
+    job_id: str
+    fraction: float              # 0..1 of the time budget spent; 0 when the job starts
+    iteration: int               # optimiser iterations so far (0 for one-shot engines)
+    elapsed_s: float             # seconds since the engine started on this job
+    loss_parts: dict[str, float] = field(default_factory=dict)  # e.g. {"content": .., "style": ..}
+    preview: np.ndarray | None = None  # (h, w, 3) uint8 picture so far, downscaled; or None
+
+
+@dataclass
+class Result:
+    job_id: str
+    engine: str                  # "magenta" | "gatys": the slot it fills
+    label: str                   # which engine really ran, for the player to read
+    image: np.ndarray            # (H, W, 3) uint8, the content's shape
+    seconds: float               # how long the engine worked on it
+    iterations: int              # optimiser iterations (1 for one-shot engines)
+    converged: bool              # stopped because it could not improve, not on time
+    notes: list[str] = field(default_factory=list)  # what a curious player may want to know
+    settings_text: str = ""      # one line: the settings that made this picture
+
+
+@dataclass
+class Failed:
+    job_id: str
+    engine: str
+    reason: str                  # a sentence a player can read; CANCELLED for cancelled jobs
+
+
+ToWorker = Job | Cancel | Shutdown
+FromWorker = Ready | Heartbeat | Progress | Result | Failed

@@ -1,0 +1,212 @@
+"""The NST worker process: one engine, a job queue in, an answer queue out.
+
+The service spawns `run_worker(config, jobs, answers)` in a fresh interpreter (spawn
+context). Three threads, each with one job:
+- main: loads the engine (TensorFlow starts here, never in the game), then runs jobs one at
+  a time and answers each with Result or Failed;
+- reader: drains the job queue into a local queue, turns Cancel into a per-job flag and
+  Shutdown into a stop, so the engine's `should_stop()` is one Event check;
+- heartbeat: sends Heartbeat every `heartbeat_s`, also while a long TF op runs in main, and
+  ends the process when the game process is gone (no orphaned workers eating the CPU).
+
+Before anything heavy the worker lowers its priority and caps its math libraries to one
+thread: measured to keep the game at full frame rate on two cores.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+from models.messages import (CANCELLED, ENGINE_DISPLAY, TEST_BEHAVIOUR, Cancel, Failed,
+                             Heartbeat, Job, Progress, Ready, Result, Shutdown)
+
+# Read by OpenMP, MKL, OpenBLAS and TensorFlow when they load: set before any of them does.
+THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+              "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}   # TF's start-up chatter is not for the player
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    engine: str                  # "magenta" | "gatys"
+    models_dir: str | None = None  # model cache folder; None: models.cache's default
+    # Load the engine (and TensorFlow) before the first job, so the first result is quick.
+    # Tests of the scripted behaviours turn it off: no TensorFlow in those workers.
+    preload: bool = True
+    heartbeat_s: float = 1.0     # well under the service's timeout (20 s by default)
+    nice: int = 10               # lower priority: the paint loop must win every frame
+    threads: int = 1             # TF intra/inter-op and LiteRT threads
+
+    @property
+    def name(self) -> str:
+        return f"{self.engine}-worker"
+
+
+def limit_resources(config: WorkerConfig) -> None:
+    """Lower this process's priority and cap thread pools (before numpy/TF load their own)."""
+    for name in THREAD_ENV:
+        os.environ[name] = str(config.threads)
+    for name, value in QUIET_ENV.items():
+        os.environ.setdefault(name, value)
+    if config.nice and hasattr(os, "nice"):
+        try:
+            os.nice(config.nice)
+        except OSError:
+            pass                 # not allowed here: run at normal priority rather than not
+
+
+class HeartbeatThread(threading.Thread):
+    """Says "alive" every `interval` s until stopped; exits the process if the game is gone."""
+
+    def __init__(self, name: str, answers, interval: float):
+        super().__init__(name="heartbeat", daemon=True)
+        self.worker_name, self.answers, self.interval = name, answers, interval
+        self.stopped = threading.Event()
+        self.paused = threading.Event()      # the "hang" test behaviour goes silent
+        self.parent = multiprocessing.parent_process()
+
+    def run(self) -> None:
+        while True:
+            if self.parent is not None and not self.parent.is_alive():
+                os._exit(0)                  # the game died: nobody will read our answers
+            if not self.paused.is_set():
+                try:
+                    self.answers.put(Heartbeat(self.worker_name, time.time()))
+                except ValueError:           # the queue closed: the worker is ending
+                    return
+            if self.stopped.wait(self.interval):
+                return
+
+
+class Inbox(threading.Thread):
+    """Reads the job queue: jobs go to a local queue, Cancel and Shutdown set flags."""
+
+    def __init__(self, jobs):
+        super().__init__(name="inbox", daemon=True)
+        self.jobs = jobs
+        self.local: queue.SimpleQueue[Job | None] = queue.SimpleQueue()  # None: stop
+        self.shutdown = threading.Event()
+        self._lock = threading.Lock()
+        self._cancelled: set[str] = set()      # ids cancelled before or while they ran
+        self._current: tuple[str, threading.Event] | None = None
+
+    def run(self) -> None:
+        while not self.shutdown.is_set():
+            try:
+                message = self.jobs.get()
+            except (EOFError, OSError, ValueError):   # the game closed its end: stop
+                message = Shutdown()
+            if isinstance(message, Job):
+                self.local.put(message)
+            elif isinstance(message, Cancel):
+                self.cancel(message.job_id)
+            elif isinstance(message, Shutdown):
+                self.shutdown.set()
+                self.cancel(None)
+                self.local.put(None)
+
+    def cancel(self, job_id: str | None) -> None:
+        """Flag `job_id` (None: whatever runs now) so the engine stops at its next check."""
+        with self._lock:
+            if job_id is not None:
+                self._cancelled.add(job_id)
+            if self._current and job_id in (None, self._current[0]):
+                self._current[1].set()
+
+    def begin(self, job: Job) -> threading.Event:
+        """The job's stop flag; already set if it was cancelled while it waited."""
+        stop = threading.Event()
+        with self._lock:
+            if job.job_id in self._cancelled or self.shutdown.is_set():
+                stop.set()
+            self._current = (job.job_id, stop)
+        return stop
+
+    def end(self, job: Job) -> None:
+        with self._lock:
+            self._current = None
+            self._cancelled.discard(job.job_id)
+
+
+def run_worker(config: WorkerConfig, jobs, answers) -> None:
+    """Process entry point: serve jobs until Shutdown (or the game goes away)."""
+    limit_resources(config)
+    heartbeat = HeartbeatThread(config.name, answers, config.heartbeat_s)
+    heartbeat.start()
+    inbox = Inbox(jobs)
+    inbox.start()
+    worker = Worker(config, answers, heartbeat)
+    if config.preload:
+        worker.load()
+    else:
+        answers.put(Ready(config.name, None))
+    while (job := inbox.local.get()) is not None:
+        stop = inbox.begin(job)
+        try:
+            answers.put(worker.answer(job, stop))
+        finally:
+            inbox.end(job)
+    heartbeat.stopped.set()
+    heartbeat.join(timeout=1.0)
+    answers.close()
+    answers.join_thread()          # every answer reaches the pipe before the process ends
+
+
+class Worker:
+    """The main thread's state: the engine, loaded once, and how a job becomes an answer."""
+
+    def __init__(self, config: WorkerConfig, answers, heartbeat: HeartbeatThread):
+        self.config, self.answers, self.heartbeat = config, answers, heartbeat
+        self.engine = None
+        self.load_error: str | None = None
+
+    def load(self) -> None:
+        """Choose and load the engine, then say Ready with its label (or why it failed)."""
+        try:
+            from models.engines import load_engine
+
+            self.engine = load_engine(self.config.engine, self.config.models_dir,
+                                      self.config.threads)
+            self.load_error = None
+        except Exception as error:          # noqa: BLE001 - keep serving: jobs get Failed
+            traceback.print_exc(file=sys.stderr)
+            self.load_error = f"{type(error).__name__}: {error}"
+        label = self.engine.label if self.engine is not None else None
+        self.answers.put(Ready(self.config.name, label))
+
+    def answer(self, job: Job, stop: threading.Event) -> Result | Failed:
+        """Run one job; the answer is Result, or Failed with a sentence for the player."""
+        if stop.is_set():
+            return Failed(job.job_id, job.engine, CANCELLED)
+        display = ENGINE_DISPLAY.get(job.engine, job.engine)
+        start = time.monotonic()
+        self.answers.put(Progress(job.job_id, 0.0, 0, 0.0))     # started: no longer queued
+        try:
+            if TEST_BEHAVIOUR in job.settings:
+                from models.engines import TestBehaviour
+
+                output = TestBehaviour(self.heartbeat.paused.set).run(
+                    job, self.answers.put, stop.is_set)
+            else:
+                if self.engine is None:
+                    self.load()
+                if self.engine is None:
+                    return Failed(job.job_id, job.engine,
+                                  f"The {display} engine could not be loaded "
+                                  f"({self.load_error}).")
+                output = self.engine.run(job, self.answers.put, stop.is_set)
+        except Exception as error:          # noqa: BLE001 - one bad job must not end the worker
+            traceback.print_exc(file=sys.stderr)
+            return Failed(job.job_id, job.engine,
+                          f"The {display} engine failed: {type(error).__name__}: {error}")
+        if output is None or stop.is_set():
+            return Failed(job.job_id, job.engine, CANCELLED)
+        return Result(job.job_id, job.engine, output.label, output.image,
+                      time.monotonic() - start, output.iterations, output.converged,
+                      output.notes, output.settings_text)

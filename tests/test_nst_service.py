@@ -1,0 +1,449 @@
+"""The NST service with real spawned workers: answers, crashes, hangs, cancels, the cache.
+
+Workers run scripted test behaviours (Job.settings["test_behaviour"]) unless a test says
+otherwise, so most of this file needs no TensorFlow. Every wait is a safety net against a
+stuck process (pytest.fail after SAFETY_S), never an assertion about speed.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+import pytest
+
+from game.nst_service import NSTService, crash_reason
+from game.result_cache import (FROM_CACHE_NOTE, ResultCache, models_fingerprint,
+                               result_key)
+from models.engines import TEST_LABEL
+from models.messages import TEST_BEHAVIOUR, Failed, Job, Progress, Result
+from models.standins import STUDIO_LABEL, UNTRAINED_LABEL
+
+pytestmark = pytest.mark.timeout(240)
+ROOT = Path(__file__).resolve().parent.parent
+SAFETY_S = 90.0
+SHARED_ENV = "STYLE_DUEL_SHARED_MODELS"
+
+
+def pictures(h: int = 30, w: int = 40, seed: int = 3):
+    rng = np.random.default_rng(seed)
+    content = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    style = rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)
+    return content, style
+
+
+def behaviour(name: str, **settings) -> dict:
+    return {TEST_BEHAVIOUR: name, **settings}
+
+
+def answered(job_id: str):
+    """until(): the job's final answer (Result or Failed) has arrived."""
+    return lambda messages: any(isinstance(m, (Result, Failed)) and m.job_id == job_id
+                                for m in messages)
+
+
+def final(messages, job_id: str):
+    found = [m for m in messages if isinstance(m, (Result, Failed)) and m.job_id == job_id]
+    assert len(found) == 1, f"expected one answer for {job_id}, got {found}"
+    return found[0]
+
+
+def run_frames(service: NSTService, until, messages: list | None = None) -> list:
+    """Poll like the game's frame loop until `until(messages)`; returns every message."""
+    messages = [] if messages is None else messages
+    deadline = time.monotonic() + SAFETY_S
+    while not until(messages):
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting: {[type(m).__name__ for m in messages]}, "
+                        f"status {service.status()}")
+        messages += service.poll()
+        time.sleep(0.01)
+    return messages
+
+
+@pytest.fixture
+def make_service(tmp_path):
+    """Services with quick heartbeats and no preloaded engine; all shut down afterwards."""
+    services = []
+
+    def make(cache_dir: Path | None = None, **options) -> NSTService:
+        settings = dict(heartbeat_s=0.2, preload=False, models_dir=tmp_path / "models")
+        settings.update(options)
+        service = NSTService(cache_dir, **settings)
+        services.append(service)
+        return service
+
+    yield make
+    for service in services:
+        service.shutdown(timeout=5.0)
+
+
+# -- answers --------------------------------------------------------------------------------
+
+def test_echo_job_returns_its_image_under_its_id(make_service):
+    service = make_service()
+    assert {s.state for s in service.status().values()} == {"stopped"}
+    service.start()
+    content, style = pictures()
+    job_id = service.submit("round-1", "magenta", content, [(style, 1.0)],
+                            settings=behaviour("echo"))
+    messages = run_frames(service, answered(job_id))
+    result = final(messages, job_id)
+    assert isinstance(result, Result) and result.engine == "magenta"
+    assert result.label == TEST_LABEL
+    np.testing.assert_array_equal(result.image, content)
+    assert all(m.job_id == job_id for m in messages)
+    assert any(isinstance(m, Progress) and m.preview is not None for m in messages)
+    assert service.status()["magenta"].state == "ready"
+    assert service.live_jobs() == []
+
+
+def test_jobs_for_one_engine_run_one_after_another(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    first = service.submit("r", "gatys", content, [(style, 1.0)],
+                           settings=behaviour("slow", seconds=0.5))
+    second = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    assert service.status()["gatys"].queued == 1           # waits here, not in the worker
+    messages = run_frames(service, answered(second))
+    order = [m.job_id for m in messages if isinstance(m, (Result, Failed))]
+    assert order == [first, second]
+    assert service.stats.jobs_sent == 2
+
+
+def test_status_is_busy_while_a_job_runs(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    job_id = service.submit("r", "gatys", content, [(style, 1.0)],
+                            settings=behaviour("slow", seconds=600))
+    run_frames(service, lambda ms: any(isinstance(m, Progress) for m in ms))
+    assert service.status()["gatys"].state == "busy"
+    service.cancel(job_id)
+
+
+def test_engine_error_is_failed_and_the_worker_is_kept(make_service):
+    service = make_service(engines=("magenta",))
+    service.start()
+    content, style = pictures()
+    bad = service.submit("r", "magenta", content, [(style, 1.0)],
+                         settings=behaviour("raise", message="no paint left"))
+    answer = final(run_frames(service, answered(bad)), bad)
+    assert isinstance(answer, Failed)
+    assert answer.reason == "The Magenta engine failed: RuntimeError: no paint left"
+    assert service.status()["magenta"].restarts == 0
+
+
+# -- crashes and hangs ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, settings, reason", [
+    ("crash", {"exit_code": 3}, "The Gatys worker crashed (exit code 3) and was restarted."),
+    ("killed", {}, "The Gatys worker ran out of memory or was killed, and was restarted."),
+])
+def test_crashed_worker_fails_its_job_and_is_replaced(make_service, name, settings, reason):
+    service = make_service(engines=("gatys",))
+    service.start()
+    first_pid = service.status()["gatys"].pid
+    content, style = pictures()
+    doomed = service.submit("r", "gatys", content, [(style, 1.0)],
+                            settings=behaviour(name, **settings))
+    answer = final(run_frames(service, answered(doomed)), doomed)
+    assert isinstance(answer, Failed) and answer.engine == "gatys"
+    assert answer.reason == reason
+    status = service.status()["gatys"]
+    assert status.restarts == 1 and status.last_reason == reason
+    assert status.pid not in (None, first_pid)
+    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    assert isinstance(final(run_frames(service, answered(after)), after), Result)
+
+
+def test_hung_worker_is_killed_after_the_heartbeat_timeout_and_replaced(make_service):
+    service = make_service(engines=("gatys",), heartbeat_timeout_s=3.0)
+    service.start()
+    content, style = pictures()
+    stuck = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("hang"))
+    answer = final(run_frames(service, answered(stuck)), stuck)
+    assert isinstance(answer, Failed)
+    assert answer.reason == "The Gatys worker stopped answering and was restarted."
+    assert service.status()["gatys"].restarts == 1
+    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    assert isinstance(final(run_frames(service, answered(after)), after), Result)
+
+
+def test_a_worker_that_never_gets_ready_fails_its_jobs_instead_of_keeping_them(make_service):
+    # Gatys preloads TensorFlow (seconds), and a zero start-up allowance runs out at once:
+    # every new worker is killed before it is ready, until the engine counts as broken.
+    service = make_service(engines=("gatys",), preload=True, startup_timeout_s=0.0)
+    service.start()
+    content, style = pictures()
+    job_id = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    answer = final(run_frames(service, answered(job_id)), job_id)
+    assert isinstance(answer, Failed)
+    assert answer.reason.startswith("The Gatys worker keeps failing to start")
+    status = service.status()["gatys"]
+    assert status.restarts == 3 and status.state == "restarting"
+
+
+def test_crash_reasons_read_well():
+    assert (crash_reason("magenta", -11)
+            == "The Magenta worker crashed (SIGSEGV) and was restarted.")
+    assert "quit unexpectedly" in crash_reason("gatys", 0)
+
+
+# -- cancelling -----------------------------------------------------------------------------
+
+def test_cancelled_job_delivers_nothing_and_frees_the_worker(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    slow = service.submit("r", "gatys", content, [(style, 1.0)],
+                          settings=behaviour("slow", seconds=600))
+    run_frames(service, lambda ms: any(isinstance(m, Progress) for m in ms))
+    assert service.cancel(slow) is True
+    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    messages = run_frames(service, answered(after))      # only possible once slow stopped
+    assert all(m.job_id == after for m in messages)
+    assert service.stats.dropped >= 1                     # the cancelled job's answer
+    assert service.cancel(slow) is False
+
+
+def test_cancelling_a_waiting_job_never_sends_it(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    first = service.submit("r", "gatys", content, [(style, 1.0)],
+                           settings=behaviour("slow", seconds=0.3))
+    waiting = service.submit("r", "gatys", content, [(style, 1.0)],
+                             settings=behaviour("crash"))
+    service.cancel(waiting)
+    messages = run_frames(service, answered(first))
+    assert isinstance(final(messages, first), Result)
+    assert service.stats.jobs_sent == 1 and service.status()["gatys"].restarts == 0
+
+
+def test_cancel_round_drops_a_late_result(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    # A job that finishes anyway, as if its Cancel arrived too late.
+    late = service.submit("old-round", "gatys", content, [(style, 1.0)],
+                          settings=behaviour("slow", seconds=1.0, ignore_cancel=True))
+    run_frames(service, lambda ms: any(isinstance(m, Progress) for m in ms))
+    assert service.cancel_round("old-round") == [late]
+    new = service.submit("new-round", "gatys", content, [(style, 1.0)],
+                         settings=behaviour("echo"))
+    messages = run_frames(service, answered(new))
+    assert all(m.job_id == new for m in messages)
+    assert service.stats.dropped >= 1
+
+
+# -- the result cache -----------------------------------------------------------------------
+
+def test_cache_hit_is_answered_without_any_worker(make_service, tmp_path):
+    cache_dir = tmp_path / "nst-cache"
+    content, style = pictures()
+    first = make_service(cache_dir, engines=("magenta",))
+    first.start()
+    job_id = first.submit("r1", "magenta", content, [(style, 1.0)], settings=behaviour("echo"))
+    original = final(run_frames(first, answered(job_id)), job_id)
+    first.shutdown()                          # finishes the cache write (a thread's job)
+    assert len(list(cache_dir.glob("*.png"))) == 1 and len(list(cache_dir.glob("*.json"))) == 1
+
+    second = make_service(cache_dir, engines=("magenta",))     # never started: no worker
+    again = second.submit("r2", "magenta", content, [(style, 1.0)], settings=behaviour("echo"))
+    messages = second.poll()
+    assert [type(m) for m in messages] == [Result]
+    hit = messages[0]
+    assert hit.job_id == again and hit.label == original.label
+    np.testing.assert_array_equal(hit.image, original.image)
+    assert FROM_CACHE_NOTE in hit.notes
+    assert second.stats.cache_hits == 1 and second.stats.jobs_sent == 0
+    assert second.status()["magenta"].state == "stopped"
+    other = second.submit("r2", "magenta", content, [(style, 0.5), (content, 0.5)],
+                          settings=behaviour("echo"))
+    assert second.poll() == [] and second.live_jobs() == [other]   # a miss waits for a worker
+
+
+def test_cancelled_cache_hit_is_not_delivered(tmp_path, make_service):
+    content, style = pictures()
+    job = Job("j", "r", "magenta", content, [(style, 1.0)], settings=behaviour("echo"))
+    service = make_service(tmp_path / "cache", engines=("magenta",))
+    key = result_key(job, models_fingerprint(service.models_dir, "magenta"))
+    ResultCache(tmp_path / "cache").put(key, Result("j", "magenta", "x", content, 1.0, 1, True))
+    job_id = service.submit("r", "magenta", content, [(style, 1.0)], settings=behaviour("echo"))
+    assert service.cancel_round("r") == [job_id]
+    assert service.poll() == []
+
+
+def test_result_key_changes_with_what_changes_the_picture(tmp_path):
+    content, style = pictures()
+    base = Job("a", "r", "gatys", content, [(style, 1.0)], budget_s=30.0)
+    key = result_key(base, "models")
+    same = Job("b", "other round", "gatys", content.copy(), [(style.copy(), 1.0)], budget_s=30.0)
+    assert result_key(same, "models") == key
+    changed = [
+        Job("a", "r", "magenta", content, [(style, 1.0)], budget_s=30.0),
+        Job("a", "r", "gatys", content[::-1], [(style, 1.0)], budget_s=30.0),
+        Job("a", "r", "gatys", content, [(style, 0.5)], budget_s=30.0),
+        Job("a", "r", "gatys", content, [(style, 1.0)], budget_s=60.0),
+        Job("a", "r", "gatys", content, [(style, 1.0)], strength=0.5, budget_s=30.0),
+        Job("a", "r", "gatys", content, [(style, 1.0)], budget_s=30.0, settings={"size": 64}),
+    ]
+    keys = {result_key(job, "models") for job in changed} | {result_key(base, "new models")}
+    assert key not in keys and len(keys) == len(changed) + 1
+    # Magenta's single pass ignores the budget, so its results serve any round length.
+    magenta = [Job("a", "r", "magenta", content, [(style, 1.0)], budget_s=b) for b in (30, 90)]
+    assert result_key(magenta[0], "m") == result_key(magenta[1], "m")
+
+
+def test_models_fingerprint_sees_a_newly_installed_model(tmp_path):
+    before = models_fingerprint(tmp_path, "gatys")
+    assert models_fingerprint(tmp_path, "magenta") == before     # nothing installed for either
+    (tmp_path / "vgg19_blocks1-3_notop.h5").write_bytes(b"weights")
+    assert models_fingerprint(tmp_path, "gatys") != before
+    assert models_fingerprint(tmp_path, "magenta") == before     # not a Magenta file
+
+
+def test_damaged_cache_entry_is_a_miss(tmp_path):
+    cache = ResultCache(tmp_path)
+    image = np.zeros((4, 6, 3), np.uint8)
+    assert cache.put("k", Result("j", "magenta", "label", image, 1.0, 1, False, ["n"], "s"))
+    assert cache.get("k", "new").image.shape == (4, 6, 3)
+    (tmp_path / "k.png").write_bytes(b"not a png")
+    assert cache.get("k", "new") is None
+    assert cache.get("missing", "new") is None
+    assert not list(tmp_path.glob(".partial-*"))
+
+
+def test_cache_keeps_only_the_most_recent_entries(tmp_path):
+    cache = ResultCache(tmp_path, max_entries=2)
+    image = np.zeros((2, 2, 3), np.uint8)
+    for key in ("a", "b", "c"):
+        cache.put(key, Result(key, "magenta", "l", image, 1.0, 1, False))
+        os.utime(tmp_path / f"{key}.json", ns=(0, {"a": 1, "b": 2, "c": 3}[key] * 10**9))
+    cache._prune()
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == ["b", "c"]
+    assert not (tmp_path / "a.png").exists()
+
+
+# -- arguments ------------------------------------------------------------------------------
+
+def test_malformed_jobs_are_refused_at_once(make_service):
+    service = make_service()
+    content, style = pictures()
+    with pytest.raises(ValueError, match="engine"):
+        service.submit("r", "picasso", content, [(style, 1.0)])
+    with pytest.raises(ValueError, match="uint8"):
+        service.submit("r", "magenta", content.astype(np.float32), [(style, 1.0)])
+    with pytest.raises(ValueError, match="style"):
+        service.submit("r", "magenta", content, [])
+    with pytest.raises(ValueError, match="weights"):
+        service.submit("r", "magenta", content, [(style, -1.0)])
+    assert service.live_jobs() == []
+
+
+def test_shutdown_ends_even_a_hung_worker(make_service):
+    service = make_service(engines=("gatys",))
+    service.start()
+    content, style = pictures()
+    service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("hang"))
+    run_frames(service, lambda ms: any(isinstance(m, Progress) for m in ms))
+    process = psutil.Process(service.status()["gatys"].pid)
+    service.shutdown(timeout=0.5)
+    assert not process.is_running()
+    assert service.status()["gatys"].state == "stopped" and service.live_jobs() == []
+
+
+# -- TensorFlow stays in the workers --------------------------------------------------------
+
+NO_TF_SCRIPT = textwrap.dedent("""
+    import sys, time
+    import numpy as np
+    from game.nst_service import NSTService
+    from models.messages import Result
+
+    HEAVY = ("tensorflow", "keras", "tf_keras", "tensorflow_hub", "ai_edge_litert")
+
+    if __name__ == "__main__":
+        content = np.zeros((16, 20, 3), np.uint8)
+        with NSTService(None) as service:       # preload: the workers load their engines
+            service.start()
+            jobs = {service.submit("r", engine, content, [(content, 1.0)],
+                                   settings={"test_behaviour": "echo"})
+                    for engine in ("magenta", "gatys")}
+            done, labels, deadline = set(), {}, time.monotonic() + 150
+            while (done != jobs or None in labels.values()) and time.monotonic() < deadline:
+                done |= {m.job_id for m in service.poll() if isinstance(m, Result)}
+                labels = {k: s.label for k, s in service.status().items()}
+                time.sleep(0.02)
+        print("LABELS", labels)
+        print("DONE", done == jobs)
+        print("HEAVY", sorted(m for m in sys.modules if m.split(".")[0] in HEAVY))
+""")
+
+
+def test_the_game_process_never_imports_tensorflow(tmp_path):
+    script = tmp_path / "no_tf.py"
+    script.write_text(NO_TF_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STYLE_DUEL_MODELS": str(tmp_path / "none")}
+    run = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, text=True,
+                         capture_output=True, timeout=200)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in run.stdout.splitlines() if " " in line)
+    assert lines["DONE"] == "True"
+    # The Gatys worker did load TensorFlow (its untrained stand-in runs on it) ...
+    assert UNTRAINED_LABEL in lines["LABELS"] and STUDIO_LABEL in lines["LABELS"]
+    # ... and none of it reached the game's process.
+    assert lines["HEAVY"] == "[]"
+
+
+# -- real engines, end to end ---------------------------------------------------------------
+
+def run_both_engines(service: NSTService):
+    content, style = pictures(36, 52)
+    service.start()
+    magenta = service.submit("r", "magenta", content, [(style, 1.0)])
+    # Tiny and quick: 40 px, a few seconds, a preview with every iteration's progress.
+    gatys = service.submit("r", "gatys", content, [(style, 1.0)], budget_s=4.0,
+                           settings={"size": 40, "preview_seconds": 0.0,
+                                     "max_iterations": 30})
+    messages = run_frames(service, lambda ms: answered(magenta)(ms) and answered(gatys)(ms))
+    results = {job: final(messages, job) for job in (magenta, gatys)}
+    for job, result in results.items():
+        assert isinstance(result, Result), result
+        assert result.image.shape == content.shape and result.image.dtype == np.uint8
+        assert result.image.std() > 1                      # a picture, not a blank
+    previews = [m.preview for m in messages
+                if isinstance(m, Progress) and m.job_id == gatys and m.preview is not None]
+    assert previews and all(p.dtype == np.uint8 and p.ndim == 3 for p in previews)
+    assert results[gatys].iterations >= 1 and results[gatys].settings_text
+    return results[magenta], results[gatys]
+
+
+def test_offline_stand_ins_end_to_end(make_service, tmp_path):
+    pytest.importorskip("models.gatys", reason="the Gatys engine (models/gatys.py) is not "
+                                               "importable yet")
+    service = make_service(preload=True, models_dir=tmp_path / "no-models")
+    magenta, gatys = run_both_engines(service)
+    assert magenta.label == STUDIO_LABEL and gatys.label == UNTRAINED_LABEL
+    assert service.status()["gatys"].label == UNTRAINED_LABEL
+
+
+def test_real_models_end_to_end(make_service):
+    shared = os.environ.get(SHARED_ENV)
+    if not shared:
+        pytest.skip(f"real model files not available (set {SHARED_ENV}; .ci/run does)")
+    if importlib.util.find_spec("ai_edge_litert") is None:
+        pytest.skip("ai-edge-litert is not installed")
+    pytest.importorskip("models.gatys", reason="models/gatys.py is not importable yet")
+    service = make_service(preload=True, models_dir=Path(shared))
+    magenta, gatys = run_both_engines(service)
+    assert magenta.label.startswith("Magenta (TFLite")
+    assert gatys.label == "Gatys VGG-19 blocks 1–3"
