@@ -3,6 +3,7 @@
     python main.py                 play (the default)
     python main.py demo            the game plays itself and writes screenshots
     python main.py models ...      status | fetch [NAME] | import DIR | export DIR
+    python main.py stylize CONTENT STYLE [STYLE...] --engine magenta|gatys --out OUT.png
 
 Common options: --config PATH, --set section.key=value, --seconds N, --fullscreen,
 --content IMAGE, --style IMAGE (start with your own photo or painting), --seed N.
@@ -48,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         # Model commands have their own parser; they may import TensorFlow, the game never.
         from models.cli import main as models_main
         return models_main(argv[1:])
+    if argv[:1] == ["stylize"]:
+        from game.image_loader import load_rgb
+        from models.stylize_cli import main as stylize_main
+        return stylize_main(argv[1:], load_rgb)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

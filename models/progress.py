@@ -21,6 +21,8 @@ class ProgressBar:
     # instead of carriage-return redraws that would fill a log with thousands of lines.
     log_step: float = 0.1
     log_step_bytes: int = 10_000_000
+    show_bytes: bool = True           # False for work that is not a download (Gatys steps)
+    note: str = ""                    # shown after the bar, e.g. "iteration 42"
     _last_logged: float = -1.0
     _done: int = 0
 
@@ -52,5 +54,6 @@ class ProgressBar:
         fraction = min(1.0, self._done / self.total)
         filled = int(round(fraction * self.width))
         bar = "#" * filled + "-" * (self.width - filled)
-        return (f"{self.label} [{bar}] {fraction * 100:3.0f}% "
-                f"{_megabytes(self._done)} / {_megabytes(self.total)}")
+        amount = (f" {_megabytes(self._done)} / {_megabytes(self.total)}" if self.show_bytes
+                  else "")
+        return f"{self.label} [{bar}] {fraction * 100:3.0f}%{amount} {self.note}".rstrip()
