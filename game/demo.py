@@ -93,6 +93,7 @@ class DemoDirector:
     time_in_scene: float = 0.0
     done_steps: set = field(default_factory=set)
     reveal_deadline: float = 0.0
+    models_deadline: float = 0.0
     signed_at: float = 0.0
 
     def __call__(self, app) -> None:
@@ -136,13 +137,26 @@ class DemoDirector:
             self.shot(app, "title")
         if self.round_index == 0 and self.once("settings", 1.0):
             self.press(pygame.K_s)
-        elif self.once("play", 1.1):
+        elif self.round_index == 0 and self.once("models", 1.1):
+            if any(b.keys == (pygame.K_m,) for b in scene.menu.buttons):
+                self.press(pygame.K_m)
+        elif self.once("play", 1.2):
             self.press(pygame.K_p)
 
     def on_settings(self, app, scene) -> None:
         if self.once("shot", 0.6):
             self.shot(app, "settings")
         if self.once("back", 0.8):
+            self.press(pygame.K_ESCAPE)
+
+    def on_models(self, app, scene) -> None:
+        if self.once("fetch", 0.2):
+            self.press(pygame.K_d)              # offline: shows the clear message
+            self.models_deadline = time.monotonic() + 60     # wall clock: a child process
+        if scene.result and self.once("shot", 0):
+            self.shot(app, "models")
+        gave_up = "fetch" in self.done_steps and time.monotonic() > self.models_deadline
+        if ("shot" in self.done_steps or gave_up) and self.once("back", 0.5):
             self.press(pygame.K_ESCAPE)
 
     def on_setup(self, app, scene) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENES = ("title", "settings", "setup", "catalogue_picker", "paint", "paint_references",
+SCENES = ("title", "settings", "models", "setup", "catalogue_picker", "paint", "paint_references",
           "pause", "paint_last_seconds", "reveal", "name_entry", "leaderboard")
 
 

@@ -14,7 +14,6 @@ class TitleScene(Scene):
 
     def enter(self) -> None:
         self.time = 0.0
-        rects = column_rects(640, 296, 5, width=380, height=50, gap=12)
         self.menu = Menu()
         entries = [
             ("Play", self.play, (pygame.K_p,), "P"),
@@ -23,6 +22,10 @@ class TitleScene(Scene):
             ("Settings", self.settings, (pygame.K_s,), "S"),
             ("Quit", self.app.quit, (pygame.K_q, pygame.K_ESCAPE), "Q"),
         ]
+        if any("networks are not installed" in n for n in self.app.services.notices):
+            entries.insert(4, ("Get the real networks", self.get_models, (pygame.K_m,), "M"))
+        rects = column_rects(640, 290, len(entries), width=380,
+                             height=50 if len(entries) == 5 else 44, gap=12)
         for rect, (label, action, keys, hint) in zip(rects, entries):
             self.menu.add(Button(rect, label, action, keys, hint))
         party = self.menu.buttons[1]
@@ -59,6 +62,10 @@ class TitleScene(Scene):
     def leaderboard(self) -> None:
         from game.scenes.leaderboard import LeaderboardScene
         self.app.push(LeaderboardScene(self.app))
+
+    def get_models(self) -> None:
+        from game.scenes.models_setup import ModelsScene
+        self.app.push(ModelsScene(self.app))
 
     def settings(self) -> None:
         from game.scenes.settings import SettingsScene
