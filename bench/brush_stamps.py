@@ -7,6 +7,7 @@ Keys:
   canvas_new_800x600_ms      Canvas(800, 600): paper generation
   acrylic_extend_120_ms      one History.extend of ~28 px at size 120 (60 Hz mouse)
   acrylic_extend_8_ms        same at size 8
+  acrylic_extend_3_ms        same at size 3 (thin: stamps 1 px apart)
   watercolour_extend_120_ms  one History.extend of ~28 px at size 120
   eraser_extend_120_ms
   *_over_settled_wash_ms     the same over a dried watercolour wash
@@ -192,6 +193,8 @@ def main() -> None:
             bench_extend(Acrylic(BrushSettings(color=(220, 180, 40), size=120))))
         add("acrylic_extend_8_ms",
             bench_extend(Acrylic(BrushSettings(color=(220, 180, 40), size=8))))
+        add("acrylic_extend_3_ms",
+            bench_extend(Acrylic(BrushSettings(color=(220, 180, 40), size=3))))
         add("watercolour_extend_120_ms",
             bench_extend(Watercolour(BrushSettings(color=(40, 90, 160), size=120))))
         add("eraser_extend_120_ms", bench_extend(Eraser(BrushSettings(size=120))))

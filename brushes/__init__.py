@@ -3,7 +3,7 @@
 numpy only (no pygame, no TensorFlow, no scipy); the game blits the pictures itself.
 
     canvas = Canvas(800, 600, seed=7)          # clean paper; canvas.paper is its height field
-    history = History(limit=100)
+    history = History(limit=100)               # undo memory capped at 256 MiB by default
     tool = Watercolour(BrushSettings(color=PALETTE[10], size=40, opacity=1.0))
     history.begin(canvas, tool, x, y, t)       # t: game time in seconds (speed = pressure)
     history.extend(canvas, x, y, t)            # per pointer event
@@ -14,10 +14,12 @@ numpy only (no pygame, no TensorFlow, no scipy); the game blits the pictures its
     history.undo(canvas); history.redo(canvas); history.clear(canvas)
     replay(history.log, Canvas(800, 600, seed=7))  # same pixels (kiosk time-lapse)
 
-Modules: canvas (state + display), wet (watercolour simulation), paper (height
-field), acrylic / watercolour / eraser (tools), tool + path + tips (shared stroke
-machinery), history + tiles (undo), record (stroke log, replay), color (palette,
-HSV, eyedropper), settings (dataclasses), scratch (work buffers).
+Modules: canvas (state, wet-layer timing) with display (compositing, lighting,
+dirty rectangle) and regions (touched tiles, undo capture), boxes (cell boxes), wet
+(watercolour simulation), paper (height field), acrylic / watercolour / eraser
+(tools), tool + path + tips (shared stroke machinery), history + tiles (undo),
+record (stroke log, replay), color (palette, HSV, eyedropper), settings
+(dataclasses), scratch (work buffers).
 """
 
 from .acrylic import Acrylic

@@ -55,11 +55,14 @@ class AcrylicStroke(Stroke):
         self.paint = (np.array(st.color, np.float32) / np.float32(255.0))[:, None, None]
         self.run = prm.run_length + prm.run_length_per_px * st.size
         n = self.tool.tips.get(st.size, 0.0).n
-        # What the bristles carry besides fresh paint, premultiplied by its amount.
-        self.carry = np.zeros((3, n, n), np.float32)  # (3, n, n)
-        self.carry_amt = np.zeros((n, n), np.float32)  # (n, n) in [0, 1]
-        self._last_pos: tuple[float, float] | None = None
-        self._slip = [0.0, 0.0]  # sub-pixel remainder of the carry's slide (x, y)
+        # What the bristles carry besides fresh paint: colour premultiplied by its
+        # amount, and the amount; one array so that sliding it is one pass.
+        self._carried = np.zeros((4, n, n), np.float32)  # (4, n, n) in window px
+        self._slide_buf = np.empty_like(self._carried)  # work buffer for sliding it
+        self.carry = self._carried[:3]  # (3, n, n)
+        self.carry_amt = self._carried[3]  # (n, n) in [0, 1]
+        # The last stamp's exact centre and its window origin: (x, y, x0, y0).
+        self._last_pos: tuple[float, float, int, int] | None = None
         # Below full opacity, overlapping stamps must not stack up to opaque.
         self.cover: np.ndarray | None = None
 
@@ -68,6 +71,9 @@ class AcrylicStroke(Stroke):
         tip = self.tool.tips.get(st.size, s.angle, aspect=0.85)
         n = tip.n
         x0, y0 = window(s.x, n), window(s.y, n)
+        # The carried paint slides with every stamp, on the canvas or off it, so the
+        # brush's last position is never stale when it comes back.
+        self._slide_carry(s.x, s.y, x0, y0)
         X0, Y0, X1, Y1 = canvas.clip_box(x0, y0, x0 + n, y0 + n)
         if X1 <= X0 or Y1 <= Y0:
             return None
@@ -80,7 +86,6 @@ class AcrylicStroke(Stroke):
         canvas.touch(X0, Y0, X1, Y1)
 
         load = math.exp(-s.dist / self.run)
-        self._slide_carry(s)
         prof = self.profile[tip.across[win]]  # (h, w)
         paper = canvas.paper_px[Y0:Y1, X0:X1]  # (h, w)
         # Dry brush: gaps open between weak bristles and in paper valleys first.
@@ -132,23 +137,25 @@ class AcrylicStroke(Stroke):
             return union_rect(folded, (X0, Y0, X1, Y1))
         return X0, Y0, X1, Y1
 
-    def _slide_carry(self, s: Stamp) -> None:
+    def _slide_carry(self, x: float, y: float, x0: int, y0: int) -> None:
         """Paint picked up by the front of the bristles slides towards their back as
         the brush moves on, so it is laid down behind the brush: a smear that trails
-        past what it picked up. Carried paint slips back at `carry_slip` of the motion."""
+        past what it picked up. Carried paint slips back at `carry_slip` of the motion.
+
+        (x, y) is the stamp's exact centre, (x0, y0) its window origin. The carry
+        lives in window px: over the canvas it moves by (1 - carry_slip) of the
+        brush's motion, so in the window by that minus the window's whole-px move,
+        fractions included. Rounded, that slide would beat against the window's own
+        rounding whenever stamps are not a whole number of px apart, and stripe thin
+        strokes.
+        """
         last = self._last_pos
-        self._last_pos = (s.x, s.y)
+        self._last_pos = (x, y, x0, y0)
         if last is None:
             return
-        self._slip[0] += (last[0] - s.x) * self.params.carry_slip
-        self._slip[1] += (last[1] - s.y) * self.params.carry_slip
-        dx, dy = int(round(self._slip[0])), int(round(self._slip[1]))
-        if dx == 0 and dy == 0:
-            return
-        self._slip[0] -= dx
-        self._slip[1] -= dy
-        for arr in (self.carry, self.carry_amt):
-            _shift(arr, dy, dx)
+        keep = 1.0 - self.params.carry_slip
+        _shift(self._carried, keep * (y - last[1]) - (y0 - last[3]),
+               keep * (x - last[0]) - (x0 - last[2]), self._slide_buf)
 
     def _cap_to_opacity(self, want: np.ndarray, y0: int, y1: int, x0: int, x1: int
                         ) -> np.ndarray:
@@ -169,12 +176,39 @@ class Acrylic(Tool):
     stroke_type = AcrylicStroke
 
 
-def _shift(arr: np.ndarray, dy: int, dx: int) -> None:
-    """Move the last two axes of `arr` by (dy, dx) in place, filling with zeros."""
-    h, w = arr.shape[-2:]
-    src = arr.copy()
-    arr[...] = 0.0
-    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
-    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
-    arr[..., yd, xd] = src[..., ys, xs]
+def _shift(arr: np.ndarray, dy: float, dx: float, buf: np.ndarray | None = None) -> None:
+    """Move the last two axes of `arr` by (dy, dx) px in place, zeros moving in.
 
+    Whole px are moved exactly; the rest by linear interpolation (a slight blur
+    along the move). A shift as big as the window moves everything out of it.
+    buf: optional work array of arr's shape (spares an allocation per call).
+    """
+    h, w = arr.shape[-2:]
+    iy, ix = int(round(dy)), int(round(dx))
+    if abs(iy) >= h or abs(ix) >= w:
+        arr[...] = 0.0
+        return
+    buf = np.empty_like(arr) if buf is None else buf
+    if iy or ix:
+        np.copyto(buf, arr)
+        arr[...] = 0.0
+        ys, yd = (slice(0, h - iy), slice(iy, h)) if iy >= 0 else (slice(-iy, h), slice(0, h + iy))
+        xs, xd = (slice(0, w - ix), slice(ix, w)) if ix >= 0 else (slice(-ix, w), slice(0, w + ix))
+        arr[..., yd, xd] = buf[..., ys, xs]
+    _nudge(arr, dy - iy, -2, buf)
+    _nudge(arr, dx - ix, -1, buf)
+
+
+def _nudge(arr: np.ndarray, f: float, axis: int, buf: np.ndarray) -> None:
+    """Move `arr` by a fraction |f| <= 0.5 of a px along `axis`, in place."""
+    if abs(f) < 1e-4:
+        return
+    a = np.float32(abs(f))
+    lo, hi, edge = ([slice(None)] * arr.ndim for _ in range(3))
+    lo[axis], hi[axis] = slice(None, -1), slice(1, None)
+    dst, src = (tuple(hi), tuple(lo)) if f > 0 else (tuple(lo), tuple(hi))
+    edge[axis] = slice(None, 1) if f > 0 else slice(-1, None)
+    step = np.subtract(arr[src], arr[dst], out=buf[dst])  # (1 - a) * dst + a * src
+    step *= a
+    arr[dst] += step
+    arr[tuple(edge)] *= np.float32(1.0) - a

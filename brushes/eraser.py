@@ -17,6 +17,7 @@ from .tool import Rect, Stroke, Tool
 
 class EraserStroke(Stroke):
     changes_surface = True
+    min_spacing_px = 2.0  # stamps land on even px (wet cells): closer repeats them
 
     def _setup(self) -> None:
         # How erased each px already is in this stroke; overlapping stamps take the

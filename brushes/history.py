@@ -27,6 +27,14 @@ rules that keep undo exact:
 
 The log (`History.log`) lists the records of the commands currently in effect,
 including ones too old to undo, so a time-lapse can replay the whole painting.
+
+Memory cap: by default History keeps at most DEFAULT_MAX_BYTES (256 MiB) of tile
+snapshots and forgets the oldest commands beyond that (their strokes stay in the
+log). One 800x600 canvas state is ~7.7 MB (refl + surface, float32; wet cells add
+~1.9 MB), and a command costs about its painted area before and after. A 100-stroke
+game of ordinary strokes (a few % of the canvas each) stays well under the cap and
+keeps all 100 undos; a game of whole-canvas strokes still keeps ~35 of them, where
+without a cap it could reach ~1 GB. History(max_bytes=None) turns the cap off.
 """
 
 from __future__ import annotations
@@ -37,7 +45,9 @@ import numpy as np
 
 from .canvas import Canvas
 from .record import CLEAR, StrokeRecord
-from .tiles import OwedAfters, TileRecorder
+from .tiles import OwedAfters, SnapshotLedger, TileRecorder
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # see "Memory cap" above
 from .tool import Stroke, Tool
 
 
@@ -56,8 +66,9 @@ class _Command:
 
 
 class History:
-    def __init__(self, limit: int = 100, max_bytes: int | None = None):
-        """`limit` undo steps; `max_bytes` optionally also caps memory (oldest go first)."""
+    def __init__(self, limit: int = 100, max_bytes: int | None = DEFAULT_MAX_BYTES):
+        """`limit` undo steps; `max_bytes` caps the snapshot memory (oldest commands go
+        first; the newest is always kept); None: no cap."""
         self.limit = max(int(limit), 1)
         self.max_bytes = max_bytes
         self._commands: list[_Command] = []
@@ -67,7 +78,8 @@ class History:
         self._stroke: Stroke | None = None
         self._restored = False  # an undo/redo force-dried the canvas since the last command
         self._serial = 0
-        self._owed = OwedAfters()  # "after" tiles of sealed commands, taken lazily
+        self._ledger = SnapshotLedger()  # bytes of the snapshots held, counted once
+        self._owed = OwedAfters(self._ledger)  # "after" tiles of sealed commands, lazily
 
     # ------------------------------------------------------------- queries
     @property
@@ -98,8 +110,7 @@ class History:
     def memory_bytes(self) -> int:
         """Bytes of tile snapshots held (one command's "after" tile is often the very
         snapshot the next one keeps as "before": counted once)."""
-        unique = {id(st): st for c in self._commands for st in c.snapshots()}
-        return sum(st.nbytes for st in unique.values())
+        return self._ledger.nbytes
 
     def __len__(self) -> int:
         return len(self._commands)
@@ -124,6 +135,7 @@ class History:
 
     def end(self, canvas: Canvas) -> None:
         self._finish_stroke(canvas)
+        self._trim()  # between strokes the cap holds (unless the newest alone exceeds it)
 
     def clear(self, canvas: Canvas) -> None:
         """Clear to paper as one undoable command."""
@@ -165,12 +177,14 @@ class History:
         self._seal(canvas)
         undone = len(self._commands) - self._cursor
         if undone:  # a new command after undo drops the redo tail
+            for dropped in self._commands[self._cursor:]:
+                self._forget(dropped)
             del self._commands[self._cursor:]
             del self._timeline[len(self._timeline) - undone:]
         record.dry_before = self._restored
         self._restored = False
         self._serial += 1
-        recorder = TileRecorder(canvas.tile_grid_shape, self._owed)
+        recorder = TileRecorder(canvas.tile_grid_shape, self._owed, self._ledger)
         cmd = _Command(record, recorder, canvas, canvas.ticks)
         canvas.recorder = cmd.recorder
         self._commands.append(cmd)
@@ -209,6 +223,12 @@ class History:
             return self.max_bytes is not None and len(self._commands) > 1 \
                 and self.memory_bytes() > self.max_bytes
         while (self._cursor > 0 and self._commands[0] is not self._open and over()):
-            dropped = self._commands.pop(0)
-            self._owed.forget(dropped.after)
+            self._forget(self._commands.pop(0))
             self._cursor = max(self._cursor - 1, 0)
+
+    def _forget(self, cmd: _Command) -> None:
+        """Let go of a command's snapshots (it has been dropped from the history)."""
+        if cmd.after is not None:
+            self._owed.forget(cmd.after)
+        for snapshot in cmd.snapshots():
+            self._ledger.release(snapshot)

@@ -51,6 +51,36 @@ class TileSource(Protocol):
     def capture_row(self, ty: int, tx0: int, tx1: int) -> list[TileState | _Pristine]: ...
 
 
+class SnapshotLedger:
+    """Bytes of the distinct tile snapshots an undo history holds, kept up to date as
+    snapshots are taken and dropped, so a memory cap costs nothing to check.
+
+    One command's "after" tile is often the very snapshot the next command keeps as
+    "before": each snapshot is counted once, by identity, however many hold it.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[int, list] = {}  # id -> [snapshot, holders]; keeps ids unique
+        self.nbytes = 0
+
+    def hold(self, snapshot: TileState | _Pristine) -> None:
+        entry = self._held.get(id(snapshot))
+        if entry is not None:
+            entry[1] += 1
+        elif snapshot.nbytes:  # PRISTINE costs nothing
+            self._held[id(snapshot)] = [snapshot, 1]
+            self.nbytes += snapshot.nbytes
+
+    def release(self, snapshot: TileState | _Pristine) -> None:
+        entry = self._held.get(id(snapshot))
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] == 0:
+            del self._held[id(snapshot)]
+            self.nbytes -= snapshot.nbytes
+
+
 class OwedAfters:
     """Sealed commands whose "after" copy of a tile has not been taken yet.
 
@@ -61,8 +91,9 @@ class OwedAfters:
     whatever is still owed first (pay_all), before they change the canvas.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ledger: SnapshotLedger | None = None) -> None:
         self._owed: dict[TileKey, list[dict]] = {}  # tile -> "after" dicts awaiting it
+        self._ledger = ledger
 
     def owe(self, keys, after: dict) -> None:
         for key in keys:
@@ -71,6 +102,8 @@ class OwedAfters:
     def pay(self, key: TileKey, snapshot: TileState | _Pristine) -> None:
         for after in self._owed.pop(key, ()):
             after[key] = snapshot
+            if self._ledger is not None:
+                self._ledger.hold(snapshot)
 
     def pay_all(self, canvas: TileSource) -> None:
         for key in list(self._owed):
@@ -89,10 +122,12 @@ class OwedAfters:
 class TileRecorder:
     """Copy-on-write "before" snapshots of every tile one command touches."""
 
-    def __init__(self, grid_shape: tuple[int, int], owed: OwedAfters | None = None):
+    def __init__(self, grid_shape: tuple[int, int], owed: OwedAfters | None = None,
+                 ledger: SnapshotLedger | None = None):
         self.before: dict[TileKey, TileState | _Pristine] = {}
         self._seen = np.zeros(grid_shape, bool)  # (tiles_y, tiles_x)
         self._owed = owed
+        self._ledger = ledger
 
     def save(self, canvas: TileSource, ty0: int, ty1: int, tx0: int, tx1: int) -> None:
         """Snapshot tiles in [ty0, ty1) x [tx0, tx1) not yet saved; call BEFORE changing them."""
@@ -113,6 +148,8 @@ class TileRecorder:
                 for n, snapshot in enumerate(canvas.capture_row(ty, tx0 + i, tx0 + k)):
                     key = (ty, tx0 + i + n)
                     self.before[key] = snapshot
+                    if self._ledger is not None:
+                        self._ledger.hold(snapshot)
                     if self._owed is not None:
                         self._owed.pay(key, snapshot)
                 i = k

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from .path import PathSampler, Stamp
+from .path import PathSampler, Stamp, stamp_budget
 from .settings import BrushSettings, PressureParams
 from .tips import TipCache
 
@@ -43,6 +43,10 @@ class Stroke:
 
     needs_direction: ClassVar[bool] = False  # wait for movement before the first stamp
     changes_surface: ClassVar[bool] = False  # stamps change the surface height
+    # Closest stamp spacing, px. Stamps land on whole px: one px apart gives every px
+    # step its own stamp (closer, e.g. 0.75, repeats windows irregularly and beats).
+    # Media whose stamps snap to a coarser grid raise it.
+    min_spacing_px: ClassVar[float] = 1.0
 
     def __init__(self, tool: Tool, canvas: "Canvas", x: float, y: float, t: float, seed: int):
         self.tool = tool
@@ -52,16 +56,18 @@ class Stroke:
         self.rng = np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF]))
         self.bbox: Rect | None = None  # every px this stroke's stamps touched
         self.ended = False
+        size = self.settings.size
         self.path = PathSampler(x, y, t, self._spacing(), self._pressure_params(),
-                                self.needs_direction, self.settings.size * 0.3)
+                                self.needs_direction, size * 0.3, stamp_budget(size))
         self._setup()
         self._apply(self.path.start())
 
     # -- subclass hooks
     def _spacing(self) -> float:
-        size = self.settings.size
-        # Small tips would need a stamp per px; half their width overlaps enough.
-        return max(size * self.params.spacing, min(2.0, size * 0.5), 1.0)
+        # Relative to the size (down to min_spacing_px), so thin lines get stamps as
+        # dense as their soft rims need. (A floor of 2 px left a 5 px line's stamps too
+        # far apart: the paint along it alternated light and dark.)
+        return max(self.settings.size * self.params.spacing, self.min_spacing_px)
 
     def _pressure_params(self) -> PressureParams:
         return getattr(self.params, "pressure", PressureParams(thin=0.0, fade=0.0))

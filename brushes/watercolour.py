@@ -22,6 +22,8 @@ MAX_WATER = 1.6  # re-wetting can't make an area stay wet forever
 
 
 class WatercolourStroke(Stroke):
+    min_spacing_px = 2.0  # stamps land on whole 2x2 px cells: one cell apart is enough
+
     def _setup(self) -> None:
         st, prm = self.settings, self.params
         rgb = np.array(st.color, np.float32) / np.float32(255.0)

@@ -105,46 +105,6 @@ def sample(img: np.ndarray, x: float, y: float) -> np.ndarray:
     return img[int(min(max(y, 0), HEIGHT - 1)), int(min(max(x, 0), WIDTH - 1))]
 
 
-def _on_canvas_runs(pts: np.ndarray, margin: float) -> list[np.ndarray]:
-    """Split (N, 2) points into runs that stay within `margin` px of the canvas.
-
-    Workaround: brushes/acrylic.py skips its carry bookkeeping for stamps wholly off
-    the canvas, so re-entering after a long excursion makes `_shift` move the carry
-    by more than its window and raise. Each run keeps one point beyond the edge on
-    each side, so strokes still sweep in from outside.
-    """
-    inside = ((pts[:, 0] > -margin) & (pts[:, 0] < WIDTH + margin)
-              & (pts[:, 1] > -margin) & (pts[:, 1] < HEIGHT + margin))
-    if inside.all():
-        return [pts]
-    runs = []
-    edges = np.diff(np.concatenate([[0], inside.astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-        run = pts[max(a - 1, 0):min(b + 1, len(pts))]
-        if len(run) >= 2:
-            runs.append(run)
-    return runs
-
-
-class _DenseStroke(Acrylic.stroke_type):  # type: ignore[misc,valid-type]
-    """Acrylic stroke stamped at least every px when thin.
-
-    brushes/tool.py floors the stamp spacing at min(2, size/2) px; on strokes under
-    ~7 px that leaves visible beads (coverage alternates ~2x along the line). The
-    paintings want continuous pen and pour lines, so thin strokes stamp densely.
-    """
-
-    def _spacing(self) -> float:
-        size = self.settings.size
-        if size < 7.0:
-            return max(size * self.params.spacing, 1.0)
-        return super()._spacing()
-
-
-class _DenseAcrylic(Acrylic):
-    stroke_type = _DenseStroke
-
-
 class Painter:
     """One canvas plus one acrylic and one watercolour brush.
 
@@ -158,7 +118,7 @@ class Painter:
         self.seed = int(seed)
         self.canvas = Canvas(WIDTH, HEIGHT, seed=seed, look=look)
         self.rng = np.random.default_rng(np.random.SeedSequence([self.seed, 1]))
-        self.acr = _DenseAcrylic(BrushSettings(), acrylic)
+        self.acr = Acrylic(BrushSettings(), acrylic)
         self.wc = Watercolour(BrushSettings(), watercolour)
         self._serial = 0
 
@@ -172,13 +132,6 @@ class Painter:
         pts = np.asarray(pts, float)
         tool.settings = BrushSettings(color=tuple(int(c) for c in color), size=float(size),
                                       opacity=float(opacity))
-        # Points far off the canvas paint nothing; a stroke that leaves and comes back
-        # is painted as separate strokes (see _on_canvas_runs).
-        runs = _on_canvas_runs(pts, size / 2.0 + 2.0)
-        if len(runs) != 1 or len(runs[0]) != len(pts):
-            for run in runs:
-                self.stroke(tool, run, color, size, opacity, speed)
-            return
         x, y = pts[0]
         s = tool.begin(self.canvas, float(x), float(y), 0.0, self._next_seed())
         t = 0.0
