@@ -223,6 +223,7 @@ class DemoDirector:
         if self.once("arrive", 0.0):
             self.reveal_deadline = time.monotonic() + REVEAL_WAIT_S
         finished = all(slot.status in ("done", "failed") for slot in scene.round.slots.values())
+        finished = finished and scene.round.scoring.status not in ("waiting", "scoring")
         if not finished and self.once("shot_waiting", 1.5):
             self.shot(app, "reveal_machines_working")
         if (finished or time.monotonic() > self.reveal_deadline) and self.once("shot", 0.5):

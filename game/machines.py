@@ -2,6 +2,8 @@
 
 Plain logic over `game.nst_service.NSTService` (which never blocks and never imports
 TensorFlow). The App calls `update()` once per step; scenes only read the round's slots.
+Once the painting is in and both machines' answers are final, the round's ScoreJob goes out
+(painting, and each machine's picture that exists) and its answer fills `round.scoring`.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from game.round import EngineSlot, Round
-from models.messages import ENGINES, Failed, Progress, Result
+from models.messages import ENGINES, Failed, Progress, Result, ScoreResult
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class Machines:
         self._cache_dir = cache_dir
         self._service = service           # injected in tests; made on first use otherwise
         self._slots: dict[str, EngineSlot] = {}
+        self._unscored: dict[str, Round] = {}     # round_id -> round waiting to be scored
+        self._scoring: dict[str, Round] = {}      # score job id -> its round
 
     @property
     def service(self):
@@ -68,13 +72,16 @@ class Machines:
                                          budget_s=round_.seconds)
             slot.job_id, slot.status, slot.detail = job_id, "waiting", "waiting for the models"
             self._slots[job_id] = slot
+        self._unscored[round_.round_id] = round_
 
     def abandon(self, round_: Round) -> None:
         """The player left the round: stop its jobs; late answers are dropped by id."""
         if self._service is None:
             return
+        self._unscored.pop(round_.round_id, None)
         for job_id in self.service.cancel_round(round_.round_id):
             self._slots.pop(job_id, None)
+            self._scoring.pop(job_id, None)
 
     def update(self) -> None:
         if self._service is None:
@@ -85,12 +92,48 @@ class Machines:
             if labels.get(slot.engine) and slot.status != "done":
                 slot.label = labels[slot.engine]
         for message in self.service.poll():
+            if message.job_id in self._scoring:
+                self._apply_score(self._scoring.pop(message.job_id), message)
+                continue
             slot = self._slots.get(message.job_id)
             if slot is None:
                 continue                      # a job nobody watches any more
             apply_message(slot, message)
             if not isinstance(message, Progress):
                 del self._slots[message.job_id]
+        for round_ in list(self._unscored.values()):
+            self._maybe_score(round_)
+
+    def _maybe_score(self, round_: Round) -> None:
+        """Submit the round's ScoreJob once the painting is in and both machines are final."""
+        if round_.phase != "finished":
+            return
+        if round_.gave_up or round_.painting is None:
+            del self._unscored[round_.round_id]
+            round_.scoring.status = "none"
+            round_.scoring.detail = ("No score: the round was given up." if round_.gave_up
+                                     else "No score: there is no painting.")
+            return
+        slots = round_.slots.values()
+        if any(slot.status not in ("done", "failed") for slot in slots):
+            return                            # Gatys may still be refining on screen
+        del self._unscored[round_.round_id]
+        images = {slot.engine: slot.image for slot in slots
+                  if slot.status == "done" and slot.image is not None}
+        if not images:
+            round_.score_failed("No score this round: neither machine finished a picture.")
+            return
+        job_id = self.service.submit_score(round_.round_id,
+                                           {"painting": round_.painting, **images})
+        round_.scoring.job_id, round_.scoring.status = job_id, "scoring"
+        self._scoring[job_id] = round_
+
+    @staticmethod
+    def _apply_score(round_: Round, message) -> None:
+        if isinstance(message, ScoreResult):
+            round_.set_scores(message.scores, message.label)
+        elif isinstance(message, Failed):
+            round_.score_failed(message.reason)
 
     def status(self) -> dict:
         """engine -> WorkerStatus, or {} before the workers were started."""

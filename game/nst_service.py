@@ -3,6 +3,7 @@
     service = NSTService(cache_dir, heartbeat_timeout_s=20.0)
     service.start()                                   # spawns both workers, returns at once
     job_id = service.submit(round_id, "gatys", content, [(style, 1.0)], budget_s=90)
+    score_id = service.submit_score(round_id, {"painting": p, "magenta": m, "gatys": g})
     for message in service.poll(): ...                # Progress | Result | Failed; never blocks
     service.cancel(job_id); service.cancel_round(round_id)
     service.status()["gatys"]                         # WorkerStatus(state, label, restarts, ..)
@@ -29,6 +30,10 @@ LiteRT, not even lazily). How the pieces fit:
   late answer of a cancelled job or an abandoned round) is dropped and counted.
 - Results are cached on disk (game.result_cache) when a cache_dir is given: a job seen
   before is answered by the next poll() without a worker.
+- Scoring (models.score) runs in the Magenta worker (SCORER_ENGINE): its engine is idle
+  once its picture is out, the encoder costs a few ms a picture, and a third TensorFlow
+  process would cost the two cores more than it saves. A ScoreJob queues there like a Job
+  and is answered by ScoreResult or Failed.
 """
 from __future__ import annotations
 
@@ -48,13 +53,14 @@ import numpy as np
 
 from game.result_cache import CacheWriter, ResultCache, models_fingerprint, result_key
 from models.cache import default_models_dir
-from models.messages import (ENGINE_DISPLAY, ENGINES, Cancel, Failed, Job, Progress, Ready,
-                             Result, Shutdown)
+from models.messages import (ENGINE_DISPLAY, ENGINES, SCORE, SCORE_PAIRS, SCORER_ENGINE, Cancel,
+                             Failed, Job, Progress, Ready, Result, ScoreJob, ScoreResult,
+                             Shutdown)
 from models.worker import WorkerConfig, run_worker
 
 log = logging.getLogger(__name__)
 
-Message = Progress | Result | Failed
+Message = Progress | Result | ScoreResult | Failed
 # Once a worker's process has exited, its last answers may still be in the pipe: wait this
 # long for the pump to bring them in before its job is declared lost.
 EXIT_GRACE_S = 0.25
@@ -202,7 +208,7 @@ class NSTService:
     def __init__(self, cache_dir: Path | None, heartbeat_timeout_s: float = 20.0, *,
                  models_dir: Path | None = None, startup_timeout_s: float = 120.0,
                  heartbeat_s: float = 1.0, preload: bool = True, nice: int = 10,
-                 engines: tuple[str, ...] = ENGINES,
+                 engines: tuple[str, ...] = ENGINES, score_dir: Path | None = None,
                  clock: Callable[[], float] = time.monotonic):
         """
         cache_dir: folder for cached results (e.g. <data_dir>/nst-cache); None: no cache.
@@ -215,6 +221,7 @@ class NSTService:
         preload: workers load their engine (TensorFlow) before the first job.
         nice: how much workers lower their priority.
         engines: which workers to run ("magenta", "gatys").
+        score_dir: folder of the score model (default: models.score's, the committed one).
         """
         unknown = set(engines) - set(ENGINES)
         if unknown:
@@ -226,7 +233,9 @@ class NSTService:
         self._cache = ResultCache(cache_dir) if cache_dir is not None else None
         self._writer = CacheWriter(self._cache) if self._cache is not None else None
         self._configs = {engine: WorkerConfig(engine, str(self.models_dir), preload=preload,
-                                              heartbeat_s=heartbeat_s, nice=nice)
+                                              heartbeat_s=heartbeat_s, nice=nice,
+                                              scorer=engine == SCORER_ENGINE,
+                                              score_dir=str(score_dir) if score_dir else None)
                          for engine in engines}
         self._slots = {engine: _Slot(engine) for engine in engines}
         self._context = multiprocessing.get_context("spawn")
@@ -333,6 +342,26 @@ class NSTService:
             self._dispatch(slot)
         return job.job_id
 
+    def submit_score(self, round_id: str, images: dict[str, np.ndarray],
+                     pairs: tuple[tuple[str, str], ...] = SCORE_PAIRS) -> str:
+        """Queue a ScoreJob for the scoring worker; its ScoreResult or Failed comes from poll().
+
+        images: "painting", "magenta", "gatys" -> (H, W, 3) uint8 (a missing one is skipped).
+        """
+        job = ScoreJob(f"{SCORE}-{uuid.uuid4().hex[:12]}", round_id,
+                       {name: _checked_image(image, name) for name, image in images.items()},
+                       tuple(pairs))
+        self._live[job.job_id] = _Live(round_id, SCORER_ENGINE, None)
+        slot = self._slots.get(SCORER_ENGINE)
+        if slot is None:
+            self._outbox.append(Failed(job.job_id, SCORE, "No score this round: the scoring "
+                                       "worker is not running."))
+            return job.job_id
+        slot.pending.append(job)
+        if self._running:
+            self._dispatch(slot)
+        return job.job_id
+
     def cancel(self, job_id: str) -> bool:
         """Forget a job: nothing more is delivered for it. False if it was not live."""
         live = self._live.pop(job_id, None)
@@ -404,7 +433,7 @@ class NSTService:
             if isinstance(message, Ready):
                 worker.ready, slot.start_failures = True, 0
                 slot.label = message.engine_label or slot.label
-            elif isinstance(message, (Progress, Result, Failed)):
+            elif isinstance(message, (Progress, Result, ScoreResult, Failed)):
                 if (not isinstance(message, Progress) and worker.current is not None
                         and worker.current.job_id == message.job_id):
                     worker.current = None

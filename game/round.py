@@ -19,6 +19,13 @@ URGENT_SECONDS = 10
 Phase = Literal["setup", "painting", "finished"]
 EngineName = Literal["magenta", "gatys"]
 SlotStatus = Literal["waiting", "running", "done", "failed"]
+# waiting: the machines are not finished; scoring: the job is out; none: nothing to score
+# (gave up, or both machines failed)
+ScoreStatus = Literal["waiting", "scoring", "done", "failed", "none"]
+# What the reveal tells a player about the score, in one sentence.
+SCORE_SENTENCE = ("Your score is how close your painting comes to the two machines' pictures "
+                  "in layout and colour, as judged by a small network trained on the game's "
+                  "own art: 10 is a copy, an unrelated picture gets about 1.")
 
 
 class CatalogueItem(Protocol):
@@ -45,6 +52,32 @@ class EngineSlot:
     job_id: str | None = None  # the NST job filling this slot; answers for others are ignored
     iteration: int = 0  # optimiser iterations so far (Gatys keeps refining on screen)
     settings_text: str = ""  # one line: the settings that made the picture
+
+
+@dataclass
+class ScoreSlot:
+    """The round's score: three comparisons (0-10, one decimal) and how they combine."""
+
+    status: ScoreStatus = "waiting"
+    vs_magenta: float | None = None      # your painting against Magenta's picture
+    vs_gatys: float | None = None        # your painting against Gatys's picture
+    machines_agree: float | None = None  # Magenta's picture against Gatys's
+    detail: str = ""                     # why there is no score, for the player
+    job_id: str | None = None            # the ScoreJob filling this slot
+    label: str = ""                      # which score model ran
+
+
+def round_score(vs_magenta: float | None, vs_gatys: float | None) -> float | None:
+    """The round's score: the mean of painting-vs-Magenta and painting-vs-Gatys.
+
+    Both machines count equally (neither is "the right answer"), and a mean rather than the
+    better of the two rewards a painting that sits between them. When one machine failed,
+    the other's comparison is the score; with neither there is no score.
+    """
+    parts = [s for s in (vs_magenta, vs_gatys) if s is not None]
+    if not parts:
+        return None
+    return round(sum(parts) / len(parts), 1)
 
 
 def clamp_seconds(seconds: float) -> float:
@@ -89,7 +122,11 @@ class Round:
         self.phase: Phase = "setup"
         self.painting: np.ndarray | None = None
         self.slots = _default_slots()
-        self.score: float | None = None
+        self.score: float | None = None     # round_score() once scoring lands
+        self.scoring = ScoreSlot()
+        # Called with the ScoreSlot when the score lands after the painting was signed
+        # (the leaderboard row then gets its score).
+        self.score_listeners: list = []
         self.gave_up = False
         self._elapsed = 0.0
 
@@ -150,7 +187,29 @@ class Round:
         if painting is not None and self.painting is None:
             self.painting = _checked_painting(painting)
 
+    def set_scores(self, scores: dict[str, float], label: str = "") -> None:
+        """A ScoreResult's {"painting~magenta": 6.1, ...} -> the slot and the round score."""
+        slot = self.scoring
+        slot.vs_magenta = scores.get("painting~magenta")
+        slot.vs_gatys = scores.get("painting~gatys")
+        slot.machines_agree = scores.get("magenta~gatys")
+        slot.status, slot.label = "done", label
+        self.score = round_score(slot.vs_magenta, slot.vs_gatys)
+        if self.score is None:
+            slot.status, slot.detail = "none", "No score: there was no picture to compare."
+        self._tell_listeners()
+
+    def score_failed(self, reason: str) -> None:
+        self.scoring.status, self.scoring.detail = "failed", reason
+        self.score = None
+        self._tell_listeners()
+
+    def _tell_listeners(self) -> None:
+        for listener in list(self.score_listeners):
+            listener(self)
+
     def give_up(self, painting: np.ndarray | None = None) -> None:
         """End the round because the player gave up; the flag lets later scenes skip saving."""
         self.gave_up = True
+        self.scoring.status, self.scoring.detail = "none", "No score: the round was given up."
         self.finish(painting)

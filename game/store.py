@@ -10,10 +10,8 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import sqlite3
 import time
-import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +23,17 @@ from types import TracebackType
 import numpy as np
 from PIL import Image
 
+from game.names import (  # re-exported: callers may import name validation from here
+    NAME_BAD_CHARACTERS,
+    NAME_EMPTY,
+    NAME_MAX,
+    NAME_TOO_LONG,
+    NameRejected,
+    validate_name,
+)
+
 log = logging.getLogger(__name__)
 
-NAME_MAX = 16
 MODES = ("solo", "party", "kiosk")
 # Long enough to ride out the other process's commit (a PNG is written before, not during,
 # the transaction), short enough that a wedged lock surfaces as an error, not a freeze.
@@ -38,48 +44,6 @@ TEMP_SUFFIX = ".png.tmp"
 # Fixed width, always UTC: plain text comparison then orders and filters by time correctly.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 _CORRUPTION_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-
-NAME_EMPTY = f"Please type a name: 1 to {NAME_MAX} letters, digits or symbols."
-NAME_TOO_LONG = f"Names can be at most {NAME_MAX} characters long."
-NAME_BAD_CHARACTERS = (
-    "Names can use letters, digits, spaces and punctuation, "
-    "but not emoji, tabs or line breaks."
-)
-
-
-class NameRejected(ValueError):
-    """A player name the leaderboard will not take; str(error) is shown to the player."""
-
-
-def _allowed_in_name(char: str) -> bool:
-    code = ord(char)
-    # isprintable() already refuses control, format (zero-width joiners, bidi overrides),
-    # private-use and unassigned characters, and every space except the plain one.
-    if not char.isprintable():
-        return False
-    # Emoji live outside the BMP, in "other symbol" (So), as enclosing keycaps (Me) and via
-    # variation selectors. They are refused because one visible emoji can be up to ~10 code
-    # points (breaking the length limit) and the game's fonts draw them as empty boxes.
-    if code > 0xFFFF or 0xFE00 <= code <= 0xFE0F:
-        return False
-    return unicodedata.category(char) not in ("So", "Me")
-
-
-def validate_name(raw: str) -> str:
-    """Return the name as it will be stored, or raise NameRejected with a player message.
-
-    Trims the ends, collapses runs of inner spaces and normalises to NFC (so an accented
-    letter typed as two code points still counts as one character).
-    """
-    name = unicodedata.normalize("NFC", raw).strip()
-    if not name:
-        raise NameRejected(NAME_EMPTY)
-    if not all(_allowed_in_name(char) for char in name):
-        raise NameRejected(NAME_BAD_CHARACTERS)
-    name = re.sub(" {2,}", " ", name)
-    if len(name) > NAME_MAX:
-        raise NameRejected(NAME_TOO_LONG)
-    return name
 
 
 @dataclass(frozen=True)
@@ -398,6 +362,13 @@ class Leaderboard:
         row_id = cursor.lastrowid
         assert row_id is not None
         return self._row((row_id, *values))
+
+    def set_score(self, row_id: int, score: float | None) -> bool:
+        """Give a row its score (it was signed before scoring landed); False: no such row."""
+        clean_score = _checked_score(score)
+        cursor = self._db.execute("UPDATE scores SET score = ? WHERE id = ?",
+                                  (clean_score, int(row_id)))
+        return cursor.rowcount == 1
 
     def top(self, limit: int = 10, *, day: date | None = None) -> list[ScoreRow]:
         """Best rows first; `day` keeps only rows saved on that local calendar date."""

@@ -4,6 +4,7 @@
     fetch [NAME ...]             download (default: what the game uses)
     import DIR                   install model files copied by hand (USB stick, share)
     export [--vgg-blocks N] DIR  copy installed files to DIR, or cut VGG-19 to N blocks
+    train-encoder [--epochs N]   train the score's encoder (models/train_encoder.py)
 
 Errors are one clear line on stderr and exit code 1; nothing here imports TensorFlow
 except fetching the Hub or Keras files and importing a SavedModel folder.
@@ -45,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("folder", type=Path, metavar="DIR")
     export.add_argument("--vgg-blocks", type=int, metavar="N", choices=range(1, 6),
                         help="instead: write VGG-19 weights cut to blocks 1..N (1-5)")
+    train = commands.add_parser("train-encoder",
+                                help="train the score's autoencoder and calibrate the score")
+    train.add_argument("--epochs", type=int, help="passes (default: the committed run's)")
+    train.add_argument("--steps", type=int, help="batches per epoch")
+    train.add_argument("--seed", type=int, help="random seed (default: the committed run's)")
+    train.add_argument("--out", type=Path, metavar="DIR",
+                       help="write the weights and record here (default: models/weights)")
+    train.add_argument("--no-bot", action="store_true", help="no demo-bot paintings")
+    train.add_argument("--no-magenta", action="store_true", help="no Magenta results")
+    train.add_argument("--tiny", action="store_true", help="a tiny smoke-test run")
     return parser
 
 
@@ -61,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             return _fetch(cache, args)
         if args.command == "import":
             return _import(cache, args.folder)
+        if args.command == "train-encoder":
+            from models.train_encoder import main as train_main
+            return train_main(args)
         return _export(cache, args)
     except (OSError, ValueError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -6,6 +6,8 @@ scipy's L-BFGS-B drives a `tf.function` that returns loss and gradient (or Adam,
 TensorFlow tutorial). L-BFGS-B works on u = x / (3 sqrt(N)) rather than the raw image x: its
 first step has unit length in the variable whatever the loss scale, and on the raw image it
 barely moves. Runs stop on a time budget, a plateau, a cancel, or an iteration cap.
+Callers should set OPENBLAS_NUM_THREADS=1 before numpy loads (models/worker.py does): on two
+busy cores OpenBLAS's threads made each L-BFGS-B step cost as much as the network.
 """
 from __future__ import annotations
 
@@ -117,7 +119,7 @@ class Objective:
             self.style_targets.append({n: stats_fn(out[n]) for n, _ in s.style_layers})
         self.shape = content.shape
         self.model, self.settings, self.style_weights = model, s, list(style_weights)
-        self._step = tf.function(self._loss_and_grad, reduce_retracing=True)
+        self._step = tf.function(self._loss_and_grad, reduce_retracing=True, autograph=False)
 
     def _loss_and_grad(self, variable, scale):
         s = self.settings

@@ -1,7 +1,7 @@
 """What the game and the NST worker processes say to each other: plain picklable dataclasses.
 
-    game -> worker:  Job, Cancel, Shutdown
-    worker -> game:  Ready, Heartbeat, Progress, Result, Failed
+    game -> worker:  Job, ScoreJob, Cancel, Shutdown
+    worker -> game:  Ready, Heartbeat, Progress, Result, ScoreResult, Failed
 
 Images are (H, W, 3) uint8 numpy arrays: a quarter of float32's bytes through the pipe,
 and what both sides draw or save anyway. Every Job a worker takes gets exactly one
@@ -29,6 +29,14 @@ ENGINE_DISPLAY = {"magenta": "Magenta", "gatys": "Gatys"}
 TEST_BEHAVIOUR = "test_behaviour"
 # Failed.reason of a job that stopped because it was cancelled (the service drops it).
 CANCELLED = "Cancelled."
+# The worker that also scores (its engine is idle by the time a painting is finished), and
+# the engine name a ScoreJob's Failed answer carries.
+SCORER_ENGINE = "magenta"
+SCORE = "score"
+# What a round compares: (picture, picture) by the names ScoreJob.images uses. The keys of
+# ScoreResult.scores are "a~b".
+SCORE_PAIRS: tuple[tuple[str, str], ...] = (("painting", "magenta"), ("painting", "gatys"),
+                                           ("magenta", "gatys"))
 
 
 # -- game -> worker ---------------------------------------------------------------------------
@@ -46,6 +54,15 @@ class Job:
     # filter) and, for tests, TEST_BEHAVIOUR. Plain JSON-like values: it is part of the
     # result cache key.
     settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class ScoreJob:
+    job_id: str                  # unique per service, like Job's
+    round_id: str
+    # "painting", "magenta", "gatys" -> (H, W, 3) uint8; a missing machine is left out
+    images: dict[str, np.ndarray]
+    pairs: tuple[tuple[str, str], ...] = SCORE_PAIRS
 
 
 @dataclass
@@ -98,11 +115,19 @@ class Result:
 
 
 @dataclass
+class ScoreResult:
+    job_id: str
+    scores: dict[str, float]     # "painting~magenta" -> 0.0..10.0 (one decimal), per pair
+    label: str                   # which score model ran ("encoder 1a2b3c4d")
+    seconds: float               # how long scoring took in the worker
+
+
+@dataclass
 class Failed:
     job_id: str
     engine: str
     reason: str                  # a sentence a player can read; CANCELLED for cancelled jobs
 
 
-ToWorker = Job | Cancel | Shutdown
-FromWorker = Ready | Heartbeat | Progress | Result | Failed
+ToWorker = Job | ScoreJob | Cancel | Shutdown
+FromWorker = Ready | Heartbeat | Progress | Result | ScoreResult | Failed

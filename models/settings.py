@@ -102,18 +102,16 @@ def layers_for_blocks(blocks: int) -> tuple[str, tuple[tuple[str, float], ...]]:
 def default_settings(has_gpu: bool, available_blocks: int) -> GatysSettings:
     """What to run on this machine so that a picture is finished inside a round.
 
-    Without a GPU, blocks 1-3 (style block1..3_conv1, content block3_conv2) at 256 px reach a
-    finished picture in about 30 s of L-BFGS on two cores; the full network takes ~3x longer
-    per iteration. With a GPU the full network at 384 px is cheap.
+    Without a GPU, blocks 1-3 (style block1..3_conv1, content block3_conv2) at 256 px
+    converged in 14-35 s of L-BFGS on two busy cores (docs/offline.md); the full network
+    needs about 2.4x the multiply-adds per iteration. With a GPU: the full network, 384 px.
     """
     blocks = min(available_blocks, 5 if has_gpu else 3)
     if blocks < 1:
         raise ValueError("no VGG-19 blocks available")
     content, style = layers_for_blocks(blocks)
-    if blocks == 5:
-        return GatysSettings(size=384 if has_gpu else 256, blocks=5, content_layer=content,
-                             style_layers=style, seconds=35.0)
-    return GatysSettings(size=256, blocks=blocks, content_layer=content, style_layers=style,
+    size = 384 if has_gpu and blocks == 5 else 256
+    return GatysSettings(size=size, blocks=blocks, content_layer=content, style_layers=style,
                          seconds=35.0)
 
 
@@ -122,7 +120,7 @@ def untrained_settings(seconds: float = 35.0, size: int = 192) -> GatysSettings:
 
     Centred statistics and relative losses are what make random filters carry style at all
     (research/offline-standins.md); a Kuwahara pass turns the leftover speckle into dabs.
-    The network runs to block5_conv1, about twice the cost of blocks 1-3, so it works at 192 px
+    The network runs to block5_conv1, about 2.4x the cost of blocks 1-3, so it works at 192 px
     to get roughly twice the iterations of 256 px inside a round.
     """
     return GatysSettings(size=size, features="random", statistics="centred",

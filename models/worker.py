@@ -3,7 +3,8 @@
 The service spawns `run_worker(config, jobs, answers)` in a fresh interpreter (spawn
 context). Three threads, each with one job:
 - main: loads the engine (TensorFlow starts here, never in the game), then runs jobs one at
-  a time and answers each with Result or Failed;
+  a time and answers each with Result or Failed; a worker with `scorer` set also loads the
+  score's encoder (models.score) after saying Ready and answers ScoreJobs with ScoreResult;
 - reader: drains the job queue into a local queue, turns Cancel into a per-job flag and
   Shutdown into a stop, so the engine's `should_stop()` is one Event check;
 - heartbeat: sends Heartbeat every `heartbeat_s`, also while a long TF op runs in main, and
@@ -23,8 +24,9 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from models.messages import (CANCELLED, ENGINE_DISPLAY, TEST_BEHAVIOUR, Cancel, Failed,
-                             Heartbeat, Job, Progress, Ready, Result, Shutdown)
+from models.messages import (CANCELLED, ENGINE_DISPLAY, SCORE, TEST_BEHAVIOUR, Cancel, Failed,
+                             Heartbeat, Job, Progress, Ready, Result, ScoreJob, ScoreResult,
+                             Shutdown)
 
 # Read by OpenMP, MKL, OpenBLAS and TensorFlow when they load: set before any of them does.
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -42,6 +44,10 @@ class WorkerConfig:
     heartbeat_s: float = 1.0     # well under the service's timeout (20 s by default)
     nice: int = 10               # lower priority: the paint loop must win every frame
     threads: int = 1             # TF intra/inter-op and LiteRT threads
+    # Also answer ScoreJobs (the Magenta worker: its engine is idle once its picture is
+    # out). The encoder loads after Ready when `preload`, else on the first ScoreJob.
+    scorer: bool = False
+    score_dir: str | None = None  # weights + record folder; None: models.score's default
 
     @property
     def name(self) -> str:
@@ -90,7 +96,7 @@ class Inbox(threading.Thread):
     def __init__(self, jobs):
         super().__init__(name="inbox", daemon=True)
         self.jobs = jobs
-        self.local: queue.SimpleQueue[Job | None] = queue.SimpleQueue()  # None: stop
+        self.local: queue.SimpleQueue[Job | ScoreJob | None] = queue.SimpleQueue()  # None: stop
         self.shutdown = threading.Event()
         self._lock = threading.Lock()
         self._cancelled: set[str] = set()      # ids cancelled before or while they ran
@@ -102,7 +108,7 @@ class Inbox(threading.Thread):
                 message = self.jobs.get()
             except (EOFError, OSError, ValueError):   # the game closed its end: stop
                 message = Shutdown()
-            if isinstance(message, Job):
+            if isinstance(message, (Job, ScoreJob)):
                 self.local.put(message)
             elif isinstance(message, Cancel):
                 self.cancel(message.job_id)
@@ -144,6 +150,8 @@ def run_worker(config: WorkerConfig, jobs, answers) -> None:
     worker = Worker(config, answers, heartbeat)
     if config.preload:
         worker.load()
+        if config.scorer:
+            worker.load_scorer()
     else:
         answers.put(Ready(config.name, None))
     while (job := inbox.local.get()) is not None:
@@ -165,6 +173,8 @@ class Worker:
         self.config, self.answers, self.heartbeat = config, answers, heartbeat
         self.engine = None
         self.load_error: str | None = None
+        self.scorer = None
+        self.scorer_error: str | None = None
 
     def load(self) -> None:
         """Choose and load the engine, then say Ready with its label (or why it failed)."""
@@ -180,8 +190,43 @@ class Worker:
         label = self.engine.label if self.engine is not None else None
         self.answers.put(Ready(self.config.name, label))
 
-    def answer(self, job: Job, stop: threading.Event) -> Result | Failed:
+    def load_scorer(self) -> None:
+        """Load the score's encoder once; on failure keep the reason for every ScoreJob."""
+        try:
+            from models.score import ScoreUnavailable, Scorer
+        except Exception as error:          # noqa: BLE001 - a broken install: say so
+            self.scorer_error = f"the score could not be started ({error})"
+            return
+        try:
+            self.scorer = Scorer.load(self.config.score_dir)
+        except ScoreUnavailable as error:
+            self.scorer_error = str(error)
+        except Exception as error:          # noqa: BLE001 - keep serving: jobs get Failed
+            traceback.print_exc(file=sys.stderr)
+            self.scorer_error = f"the score model failed to load ({type(error).__name__})"
+
+    def score(self, job: ScoreJob, stop: threading.Event) -> ScoreResult | Failed:
+        """Compare the round's pictures; Failed says in a sentence why there is no score."""
+        if stop.is_set():
+            return Failed(job.job_id, SCORE, CANCELLED)
+        start = time.monotonic()
+        if self.scorer is None and self.scorer_error is None:
+            self.load_scorer()
+        if self.scorer is None:
+            return Failed(job.job_id, SCORE, f"No score this round: {self.scorer_error}.")
+        try:
+            scores = self.scorer.compare(job.images, tuple(job.pairs))
+        except Exception as error:          # noqa: BLE001 - one bad job must not end the worker
+            traceback.print_exc(file=sys.stderr)
+            return Failed(job.job_id, SCORE, f"No score this round: scoring failed "
+                                             f"({type(error).__name__}: {error}).")
+        return ScoreResult(job.job_id, scores, self.scorer.label, time.monotonic() - start)
+
+    def answer(self, job: Job | ScoreJob,
+               stop: threading.Event) -> Result | ScoreResult | Failed:
         """Run one job; the answer is Result, or Failed with a sentence for the player."""
+        if isinstance(job, ScoreJob):
+            return self.score(job, stop)
         if stop.is_set():
             return Failed(job.job_id, job.engine, CANCELLED)
         display = ENGINE_DISPLAY.get(job.engine, job.engine)

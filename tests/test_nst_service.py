@@ -447,3 +447,45 @@ def test_real_models_end_to_end(make_service):
     magenta, gatys = run_both_engines(service)
     assert magenta.label.startswith("Magenta (TFLite")
     assert gatys.label == "Gatys VGG-19 blocks 1–3"
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
+def score_answered(job_id: str):
+    from models.messages import ScoreResult
+    return lambda messages: any(isinstance(m, (ScoreResult, Failed)) and m.job_id == job_id
+                                for m in messages)
+
+
+def test_score_job_is_answered_by_the_magenta_worker(make_service):
+    from models.messages import ScoreResult
+    service = make_service(engines=("magenta",))
+    service.start()
+    content, _ = pictures(60, 80)
+    job_id = service.submit_score("round-s", {"painting": content, "magenta": content,
+                                              "gatys": 255 - content})
+    messages = run_frames(service, score_answered(job_id))
+    answer = [m for m in messages if m.job_id == job_id][-1]
+    assert isinstance(answer, ScoreResult), answer
+    assert answer.scores["painting~magenta"] == 10.0
+    assert set(answer.scores) == {"painting~magenta", "painting~gatys", "magenta~gatys"}
+    assert service.live_jobs() == []
+
+
+def test_score_job_without_weights_fails_with_a_sentence(make_service, tmp_path):
+    service = make_service(engines=("magenta",), score_dir=tmp_path / "nothing")
+    service.start()
+    content, _ = pictures()
+    job_id = service.submit_score("round-s", {"painting": content, "magenta": content})
+    answer = [m for m in run_frames(service, score_answered(job_id)) if m.job_id == job_id][-1]
+    assert isinstance(answer, Failed)
+    assert "No score this round" in answer.reason and "missing" in answer.reason
+
+
+def test_score_job_without_a_scoring_worker_fails_at_once(make_service):
+    service = make_service(engines=("gatys",))
+    content, _ = pictures()
+    job_id = service.submit_score("round-s", {"painting": content})
+    answers = service.poll()
+    assert len(answers) == 1 and isinstance(answers[0], Failed)
+    assert answers[0].job_id == job_id and "not running" in answers[0].reason

@@ -28,6 +28,10 @@ class FakeService:
         self.jobs.append((round_id, engine, content.shape, budget_s))
         return f"{engine}-{len(self.jobs)}"
 
+    def submit_score(self, round_id, images, pairs=None):
+        self.jobs.append((round_id, "score", tuple(sorted(images)), None))
+        return f"score-{len(self.jobs)}"
+
     def cancel_round(self, round_id):
         self.cancelled_rounds.append(round_id)
         return [f"{engine}-{i + 1}" for i, (rid, engine, _, _) in enumerate(self.jobs)
@@ -298,3 +302,100 @@ def test_start_submits_both_jobs_before_the_clock_and_reveal_shows_results(app):
     assert slots["gatys"].status == "failed" and "crashed" in slots["gatys"].detail
     pump(app, [keydown(pygame.K_ESCAPE)])
     assert service.cancelled_rounds == [paint.round.round_id]
+
+
+# -- the score on the reveal --------------------------------------------------------------------
+
+def revealed_round(app, painting_value: int = 90):
+    """A finished round whose two machine results have landed, on the reveal screen."""
+    from models.messages import Result
+
+    from game.scenes.reveal import RevealScene
+    service = app.services.machines.service
+    catalogue = app.services.catalogue
+    round_ = Round(catalogue.content[0], catalogue.styles[0], 30)
+    content = np.full((60, 80, 3), 40, np.uint8)
+    app.services.machines.start_round(round_, content, content)
+    round_.start()
+    round_.finish(np.full((60, 80, 3), painting_value, np.uint8))
+    app.stack.push(RevealScene(app, round_))
+    image = np.full((60, 80, 3), 77, np.uint8)
+    ids = [job_id for job_id in (round_.slots["magenta"].job_id, round_.slots["gatys"].job_id)]
+    service.answers = [Result(ids[0], "magenta", "Magenta", image, 0.4, 1, True),
+                       Result(ids[1], "gatys", "Gatys", image, 9.0, 80, True)]
+    pump(app)
+    return round_, service
+
+
+def test_score_job_goes_out_once_both_machines_are_final(app):
+    round_, service = revealed_round(app)
+    score_jobs = [job for job in service.jobs if job[1] == "score"]
+    assert score_jobs == [(round_.round_id, "score", ("gatys", "magenta", "painting"), None)]
+    assert round_.scoring.status == "scoring"
+    pump(app, frames=3)
+    assert len([job for job in service.jobs if job[1] == "score"]) == 1     # only once
+
+
+def test_reveal_shows_the_score_when_it_lands(app):
+    from models.messages import ScoreResult
+    round_, service = revealed_round(app)
+    pump(app, frames=90)
+    before = pygame.surfarray.array3d(app.screen)[250:1248, 515:625].astype(int)
+    service.answers = [ScoreResult(round_.scoring.job_id, {"painting~magenta": 6.1,
+                                                          "painting~gatys": 6.4,
+                                                          "magenta~gatys": 7.2}, "encoder x", 0.1)]
+    pump(app, frames=2)
+    assert round_.score == 6.2 and round_.scoring.status == "done"
+    assert (round_.scoring.vs_magenta, round_.scoring.vs_gatys) == (6.1, 6.4)
+    assert round_.scoring.machines_agree == 7.2
+    after = pygame.surfarray.array3d(app.screen)[250:1248, 515:625].astype(int)
+    assert np.abs(after - before).max() > 50            # the comparisons are drawn
+
+
+def test_without_a_score_model_the_reveal_still_shows_the_machines(app):
+    from models.messages import SCORE, Failed
+    round_, service = revealed_round(app)
+    reason = ("No score this round: the score model file is missing "
+              "(models/weights/encoder.weights.h5).")
+    service.answers = [Failed(round_.scoring.job_id, SCORE, reason)]
+    pump(app, frames=90)
+    assert round_.score is None
+    assert round_.scoring.status == "failed" and round_.scoring.detail == reason
+    pixels = pygame.surfarray.array3d(app.screen).astype(int)
+    assert np.abs(pixels[640, 280] - 77).max() <= 3       # Magenta's picture in its slot
+    assert np.abs(pixels[1050, 280] - 77).max() <= 3      # Gatys's picture in its slot
+    urgent = np.array(app.theme.colors.urgent)
+    message = pixels[250:1248, 525:600]
+    assert (np.abs(message - urgent).max(axis=2) < 40).sum() > 50   # the reason, in red
+
+
+def test_a_painting_signed_before_its_score_gets_it_later(app):
+    from models.messages import ScoreResult
+
+    from game.scenes.name_entry import NameEntryScene
+    round_, service = revealed_round(app)
+    app.replace_top(NameEntryScene(app, round_))
+    pump(app)
+    pump(app, [pygame.event.Event(pygame.TEXTINPUT, text="Ida")])
+    pump(app, [keydown(pygame.K_RETURN)])
+    board = app.services.leaderboard
+    assert [row.score for row in board.top()] == [None]
+    service.answers = [ScoreResult(round_.scoring.job_id, {"painting~magenta": 5.0,
+                                                          "painting~gatys": 7.0}, "e", 0.1)]
+    pump(app)
+    assert [row.score for row in board.top()] == [6.0]
+
+
+def test_giving_up_sends_no_score_job(app):
+    from game.scenes.reveal import RevealScene
+    service = app.services.machines.service
+    catalogue = app.services.catalogue
+    round_ = Round(catalogue.content[0], catalogue.styles[0], 30)
+    app.services.machines.start_round(round_, np.zeros((6, 8, 3), np.uint8),
+                                      np.zeros((6, 8, 3), np.uint8))
+    round_.start()
+    round_.give_up(np.zeros((6, 8, 3), np.uint8))
+    app.stack.push(RevealScene(app, round_))
+    pump(app, frames=3)
+    assert all(job[1] != "score" for job in service.jobs)
+    assert round_.scoring.status == "none" and round_.score is None

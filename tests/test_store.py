@@ -84,6 +84,18 @@ def test_add_writes_the_png_and_the_row(board: Leaderboard, db_path: Path) -> No
     assert stored == ("Ada", "2025-03-01T12:00:00.000000+00:00", expected_path)
 
 
+def test_a_row_signed_before_its_score_gets_it_later(board: Leaderboard) -> None:
+    early = board.add("Early", None, "c", "s", painting())
+    other = board.add("Other", 5.0, "c", "s", painting(seed=1))
+    assert [row.name for row in board.top()] == ["Other", "Early"]    # unscored rows last
+    assert board.set_score(early.id, 7.5)
+    assert [(row.name, row.score) for row in board.top()] == [("Early", 7.5), ("Other", 5.0)]
+    assert board.rank_of(early.id) == 1 and board.rank_of(other.id) == 2
+    assert not board.set_score(9999, 1.0)                           # no such row
+    with pytest.raises(ValueError):
+        board.set_score(early.id, float("nan"))
+
+
 def test_rows_survive_reopening(db_path: Path) -> None:
     with Leaderboard(db_path) as first:
         saved = first.add("Bo", 0.5, "c", "s", painting(), mode="kiosk")

@@ -1,4 +1,8 @@
-"""Name entry: sign the painting; it goes on the leaderboard with its PNG."""
+"""Name entry: sign the painting; it goes on the leaderboard with its PNG.
+
+A painting signed before its score landed is saved unscored; the row gets its score when
+the score arrives (round.score_listeners), even after the player has moved on.
+"""
 from __future__ import annotations
 
 import logging
@@ -55,7 +59,22 @@ class NameEntryScene(Scene):
             log.error("could not save score: %s", exc)
             self.error = f"Could not save to the leaderboard ({exc}). Try again or press Esc."
             return
+        if round_.scoring.status in ("waiting", "scoring"):
+            round_.score_listeners.append(self._score_updater(row.id))
         self.app.replace_top(LeaderboardScene(self.app, highlight=row.id))
+
+    def _score_updater(self, row_id: int):
+        board = self.app.services.leaderboard
+
+        def update(round_: Round) -> None:
+            if round_.score is None:
+                return                         # no score after all: the row stays unscored
+            try:
+                board.set_score(row_id, round_.score)
+            except (OSError, sqlite3.Error, ValueError) as exc:
+                log.error("could not store the late score of row %s: %s", row_id, exc)
+
+        return update
 
     def skip(self) -> None:
         self.app.services.machines.abandon(self.round)

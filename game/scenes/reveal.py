@@ -1,7 +1,10 @@
 """Reveal: the painting beside the two machines' slots and the score slot.
 
 The machines' slots are filled by the NST service when it lands; until then they say
-honestly that they are waiting for the models.
+honestly that they are waiting for the models. The score slot (round.scoring) shows the
+round score, the three comparisons behind it and one sentence on what the score means; with
+no score (model missing or damaged, a machine failed, gave up) it says why, and the
+machines' pictures stay on screen all the same.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import math
 
 import pygame
 
-from game.round import Round
+from game.round import SCORE_SENTENCE, Round
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
 from game.ui.widgets import Button, Menu
@@ -17,6 +20,8 @@ from game.ui.widgets import Button, Menu
 SLOT = (384, 330)
 SLOT_X = (32, 448, 864)
 SLOT_Y = 120
+SCORE_Y = 522            # the score area: under the slots' captions, above the buttons
+SCORE_TEXT_X = 250
 
 
 class RevealScene(Scene):
@@ -138,11 +143,30 @@ class RevealScene(Scene):
     def _draw_score(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
+        scoring = self.round.scoring
         score = self.round.score
+        theme.blit_text(surface, "Score", (32, SCORE_Y), "small", c.text_dim)
         text = f"{score:.1f} / 10" if score is not None else "– / 10"
-        theme.blit_text(surface, "Score", (32, 520), "h2", c.text_dim)
-        theme.blit_text(surface, text, (32, 552), "h1", c.accent)
-        if score is None:
-            theme.blit_text(surface, "The score compares your painting with the machines' "
-                            "pictures; it appears once they have finished.", (300, 566), "small",
-                            c.text_dim)
+        theme.blit_text(surface, text, (32, SCORE_Y + 22), "h1", c.accent)
+        x, width = SCORE_TEXT_X, 1248 - SCORE_TEXT_X
+        if scoring.status == "done":
+            parts = [f"{name} {value:.1f}" for name, value in (
+                ("Your painting vs Magenta", scoring.vs_magenta),
+                ("vs Gatys", scoring.vs_gatys)) if value is not None]
+            theme.blit_text(surface, "   ·   ".join(parts), (x, SCORE_Y - 2), "body")
+            agree = ("Magenta vs Gatys (how much the machines agree) "
+                     f"{scoring.machines_agree:.1f}" if scoring.machines_agree is not None
+                     else "Only one machine finished, so it alone sets the score.")
+            theme.blit_text(surface, agree, (x, SCORE_Y + 30), "small", c.text_dim)
+            lines, colour = theme.wrap(SCORE_SENTENCE, "small", width), c.text_dim
+        elif scoring.status in ("failed", "none"):
+            lines, colour = theme.wrap(scoring.detail or "No score this round.", "small",
+                                       width), c.urgent
+        elif scoring.status == "scoring":
+            lines, colour = ["Scoring your painting against the machines' pictures…"], c.text
+        else:
+            lines, colour = ["The score compares your painting with the machines' pictures; "
+                             "it appears once they have finished."], c.text_dim
+        top = SCORE_Y + 58 if scoring.status == "done" else SCORE_Y + 8
+        for k, line in enumerate(lines[:3]):
+            theme.blit_text(surface, line, (x, top + 22 * k), "small", colour)
