@@ -399,3 +399,26 @@ def test_giving_up_sends_no_score_job(app):
     pump(app, frames=3)
     assert all(job[1] != "score" for job in service.jobs)
     assert round_.scoring.status == "none" and round_.score is None
+
+
+def test_reveal_captions_each_result_with_its_settings(app):
+    from models.messages import Result
+
+    from game.scenes.reveal import RevealScene
+    round_ = Round(app.services.catalogue.content[0], app.services.catalogue.styles[0], 30)
+    round_.start()
+    round_.finish(np.full((90, 120, 3), 200, np.uint8))
+    machines = app.services.machines
+    machines.start_round(round_, np.zeros((90, 120, 3), np.uint8), np.zeros((8, 8, 3), np.uint8))
+    image = np.full((90, 120, 3), 230, np.uint8)              # light: the dark strip shows
+    machines.service.answers = [Result(round_.slots["magenta"].job_id, "magenta",
+                                       "Magenta (TFLite fp16)", image, 0.2, 1, True,
+                                       settings_text="style at 256 px, strength 1")]
+    app.stack.push(RevealScene(app, round_))
+    pump(app, frames=90)
+    assert round_.slots["magenta"].settings_text == "style at 256 px, strength 1"
+    pixels = pygame.surfarray.array3d(app.screen).astype(int)   # (x, y, 3)
+    # The Magenta slot is (448, 120, 384, 330); the 4:3 picture fills 384x288 at its centre.
+    column = pixels[448 + 192, 141 + 4:429 - 2].mean(axis=1)    # inside the picture only
+    assert (column > 200).sum() > 150                           # the picture itself
+    assert (column < 150).sum() >= 10                           # the caption strip over it

@@ -110,6 +110,19 @@ class RevealScene(Scene):
             self._machine_surfaces[slot.engine] = cached
         return cached[1]
 
+    def _draw_caption(self, surface: pygame.Surface, image_rect: pygame.Rect,
+                      text: str) -> None:
+        """A dark strip along the picture's bottom edge with up to two lines of text."""
+        theme = self.app.theme
+        lines = theme.wrap(text, "small", image_rect.width - 16)[:2]
+        strip = pygame.Surface((image_rect.width, 8 + 20 * len(lines)), pygame.SRCALPHA)
+        strip.fill((0, 0, 0, 150))
+        surface.blit(strip, (image_rect.x, image_rect.bottom - strip.get_height()))
+        for k, line in enumerate(lines):
+            theme.blit_text(surface, line, (image_rect.x + 8,
+                                            image_rect.bottom - strip.get_height() + 4 + 20 * k),
+                            "small", theme.colors.text)
+
     def _draw_machine(self, surface: pygame.Surface, rect: pygame.Rect, slot) -> None:
         theme = self.app.theme
         c = theme.colors
@@ -124,6 +137,9 @@ class RevealScene(Scene):
                 pygame.draw.rect(surface, c.accent_dark, fill, border_radius=5)
                 theme.blit_text(surface, f"refining · iteration {slot.iteration}",
                                 badge.center, "small", c.text, "center")
+            elif slot.settings_text:            # the settings that made this picture
+                self._draw_caption(surface, image.get_rect(center=rect.center),
+                                   slot.settings_text)
             return
         pygame.draw.rect(surface, c.panel_light, rect, border_radius=8)
         if slot.status == "failed":
