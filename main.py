@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["models"]:
         # Model commands have their own parser; they may import TensorFlow, the game never.
         from models.cli import main as models_main
-        return models_main(argv[1:])
+
+        def bot_painter():      # only train-encoder calls it: the bot is game code
+            from game.bot import bot_painter as make
+            return make()
+        return models_main(argv[1:], bot_painter=bot_painter)
     if argv[:1] == ["stylize"]:
         from game.image_loader import load_rgb
         from models.stylize_cli import main as stylize_main

@@ -149,7 +149,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer pictures and runs")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from models.encoder_data import demo_bot_painter
+    from game.bot import bot_painter
     from models.score import Scorer
     from models.vgg import configure_threads
 
@@ -162,7 +162,7 @@ def main() -> int:
     if args.quick:
         pictures = dict(list(pictures.items())[::3])
     out = [figure("pictures", len(pictures), "unseen pictures: " + ", ".join(pictures))]
-    out += ladder_figures(scorer, pictures, demo_bot_painter())
+    out += ladder_figures(scorer, pictures, bot_painter())
     texture_styles = {k: styles[k] for k in ("starry_night", "great_wave", "the_scream",
                                              "pointillism") if k in styles}
     out += texture_figures(scorer, contents, texture_styles, args.gatys_seconds)

@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, bot_painter=None) -> int:
+    """bot_painter: factory of the demo bot's painter for train-encoder (from main.py)."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:          # --help, or a usage error already printed
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             return _import(cache, args.folder)
         if args.command == "train-encoder":
             from models.train_encoder import main as train_main
-            return train_main(args)
+            return train_main(args, bot_painter)
         return _export(cache, args)
     except (OSError, ValueError, KeyError) as error:
         print(f"error: {error}", file=sys.stderr)

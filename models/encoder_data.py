@@ -12,7 +12,8 @@ coffee photos are the training's own catalogue photos, so bench/score_validity.p
 Sources, each a list of (H, W, 3) uint8 pictures:
     photo    the content photos              studio   models.standins.studio_filter(X, s)
     style    the style paintings             magenta  Magenta TFLite(X, s), when installed
-    bot      the demo bot's paintings of (X, s), rendered with the real brushes (Painter)
+    bot      the demo bot's paintings of (X, s): a Painter the caller passes in
+             (game.bot.bot_painter; models never imports game)
 """
 from __future__ import annotations
 
@@ -57,23 +58,6 @@ def fit_long_side(image: np.ndarray, side: int) -> np.ndarray:
         return np.ascontiguousarray(image)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
-
-
-def demo_bot_painter() -> Painter:
-    """The demo bot's planner rendered with the real brushes (game.bot + brushes).
-
-    The one place `models` reaches into `game`: only the offline training command and the
-    benchmark call it, never a worker, and game.bot itself is plain numpy (no pygame).
-    """
-    from brushes import Canvas, History
-    from game.bot import plan_painting, render_plan
-
-    def paint(content, style, canvas, seed, budget):
-        plan = plan_painting(content, style, canvas, seed=seed, budget=budget)
-        return render_plan(plan, Canvas(canvas[0], canvas[1], seed=seed),
-                           History(limit=1)).rgb8()
-
-    return paint
 
 
 def open_magenta_tflite(threads: int = 2):

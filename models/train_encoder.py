@@ -236,15 +236,21 @@ def command_line(args) -> str:
     return " ".join(parts)
 
 
-def main(args) -> int:
-    """The `models train-encoder` subcommand (args from models.cli)."""
-    from models.encoder_data import demo_bot_painter
+def main(args, bot_painter=None) -> int:
+    """The `models train-encoder` subcommand (args from models.cli).
 
+    bot_painter: a factory for the demo bot's Painter; main.py passes game.bot's, because
+    models never imports game. Without it the run has no bot paintings and says so.
+    """
+    if bot_painter is None and not args.no_bot:
+        print("train-encoder: no demo-bot painter (run it as `python main.py models "
+              "train-encoder`); training without bot paintings", file=sys.stderr)
+        args.no_bot = True
     config = tiny_config(args.seed or 0) if args.tiny else TrainConfig()
     changes = {k: v for k, v in (("seed", args.seed), ("epochs", args.epochs),
                                  ("steps_per_epoch", args.steps)) if v is not None}
     config = replace(config, **changes)
-    painter = None if args.no_bot else demo_bot_painter()
+    painter = None if args.no_bot else bot_painter()
     train(config, args.out, painter, use_magenta=not args.no_magenta,
           command=command_line(args))
     return 0

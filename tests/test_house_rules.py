@@ -36,3 +36,11 @@ def test_brushes_never_import_pygame():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "brushes").rglob("*.py")
                  if re.search(r"^\s*(import|from)\s+pygame", p.read_text(), re.MULTILINE)]
     assert offenders == []
+
+
+def test_models_and_brushes_never_import_game():
+    pattern = re.compile(r"^\s*(import|from)\s+game\b", re.MULTILINE)
+    offenders = [str(p.relative_to(ROOT))
+                 for folder in ("models", "brushes") for p in (ROOT / folder).rglob("*.py")
+                 if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

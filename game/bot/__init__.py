@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from game.bot.palette import PALETTE_SIZE, style_palette
 from game.bot.plan import plan_painting
-from game.bot.render import render_plan
+from game.bot.render import bot_painter, render_plan
 from game.bot.scene import style_target
 from game.bot.stroke import ACRYLIC, WATERCOLOUR, PlannedStroke
 
-__all__ = ["ACRYLIC", "PALETTE_SIZE", "WATERCOLOUR", "PlannedStroke", "plan_painting",
-           "render_plan", "style_palette", "style_target"]
+__all__ = ["ACRYLIC", "PALETTE_SIZE", "WATERCOLOUR", "PlannedStroke", "bot_painter",
+           "plan_painting", "render_plan", "style_palette", "style_target"]

@@ -60,3 +60,19 @@ def render_plan(plan: list[PlannedStroke], canvas, history, seconds_per_point: f
         _let_dry(canvas, PEN_LIFT_SECONDS, seconds_per_point)
         previous = stroke.tool
     return canvas
+
+
+def bot_painter():
+    """A painter for the score's training data: (content, style, (w, h), seed, budget) ->
+    (h, w, 3) uint8, the bot's plan rendered with the real brushes. Handed to
+    `models train-encoder` by main.py, so models never imports game."""
+    from brushes import Canvas, History
+
+    from game.bot.plan import plan_painting
+
+    def paint(content, style, canvas, seed, budget):
+        plan = plan_painting(content, style, canvas, seed=seed, budget=budget)
+        return render_plan(plan, Canvas(canvas[0], canvas[1], seed=seed),
+                           History(limit=1)).rgb8()
+
+    return paint
