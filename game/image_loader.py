@@ -44,6 +44,15 @@ class ImageLoadError(Exception):
         return f"Can't open the image '{self.name}': {self.reason}."
 
 
+def _open_image_file(name: str):
+    """A regular, non-empty file opened for reading; ImageLoadError says why not."""
+    _require_regular_nonempty_file(Path(name), name)
+    try:
+        return open(name, "rb")
+    except OSError as exc:
+        raise ImageLoadError(name, _os_error_reason(exc)) from exc
+
+
 def load_rgb(
     path: str | os.PathLike[str],
     max_side: int = DEFAULT_MAX_SIDE,
@@ -56,12 +65,7 @@ def load_rgb(
     """
     _check_limits(max_side, max_pixels)
     name = os.fspath(path)
-    _require_regular_nonempty_file(Path(name), name)
-    try:
-        handle = open(name, "rb")
-    except OSError as exc:
-        raise ImageLoadError(name, _os_error_reason(exc)) from exc
-    with handle:
+    with _open_image_file(name) as handle:
         return _decode(handle, name, max_side, max_pixels)
 
 
@@ -91,12 +95,7 @@ def probe_image(
     """
     _check_limits(1, max_pixels)
     name = os.fspath(path)
-    _require_regular_nonempty_file(Path(name), name)
-    try:
-        handle = open(name, "rb")
-    except OSError as exc:
-        raise ImageLoadError(name, _os_error_reason(exc)) from exc
-    with handle:
+    with _open_image_file(name) as handle:
         image = _open_checked(handle, name, max_pixels)
         with image:
             size = image.size
