@@ -422,3 +422,17 @@ def test_reveal_captions_each_result_with_its_settings(app):
     column = pixels[448 + 192, 141 + 4:429 - 2].mean(axis=1)    # inside the picture only
     assert (column > 200).sum() > 150                           # the picture itself
     assert (column < 150).sum() >= 10                           # the caption strip over it
+
+
+def test_leaderboard_shows_a_score_that_lands_after_signing(app):
+    from game.scenes.leaderboard import LeaderboardScene
+    board = app.services.leaderboard
+    row = board.add("Ada", None, "c", "s", np.full((30, 40, 3), 90, np.uint8))
+    scene = LeaderboardScene(app, highlight=row.id)
+    app.stack.push(scene)
+    pump(app, frames=5)
+    assert scene.waiting_for_score()
+    board.set_score(row.id, 7.3)
+    pump(app, frames=70)                               # a little over RELOAD_S
+    assert not scene.waiting_for_score()
+    assert scene.tables["All time"][0].score == 7.3

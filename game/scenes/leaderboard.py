@@ -15,6 +15,7 @@ from game.ui.widgets import Button, Menu
 log = logging.getLogger(__name__)
 THUMB = (44, 33)
 ROW_H = 50
+RELOAD_S = 1.0      # re-read while the highlighted row still waits for its score
 
 
 class LeaderboardScene(Scene):
@@ -28,6 +29,23 @@ class LeaderboardScene(Scene):
         self.thumbs: dict[int, pygame.Surface | None] = {}
 
     def enter(self) -> None:
+        self.reload()
+        self.menu = Menu(vertical=False)
+        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), "Back", self.app.pop,
+                             (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
+
+    def waiting_for_score(self) -> bool:
+        """The just-signed painting is on the board without its score yet (it lands later)."""
+        return any(row.id == self.highlight and row.score is None
+                   for rows in self.tables.values() for row in rows)
+
+    def update(self, dt: float) -> None:
+        self.since_reload += dt
+        if self.since_reload >= RELOAD_S and self.waiting_for_score():
+            self.reload()
+
+    def reload(self) -> None:
+        self.since_reload = 0.0
         try:
             board = self.app.services.leaderboard
             self.tables = {"All time": board.top(10),
@@ -39,9 +57,6 @@ class LeaderboardScene(Scene):
             for row in rows:
                 if row.id not in self.thumbs:
                     self.thumbs[row.id] = self._thumb(row.painting_path)
-        self.menu = Menu(vertical=False)
-        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), "Back", self.app.pop,
-                             (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
 
     @staticmethod
     def _thumb(path) -> pygame.Surface | None:
