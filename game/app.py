@@ -54,7 +54,6 @@ class AppOptions:
     seed: int | None = None
     content_path: Path | None = None        # a player's own photo from the command line
     style_path: Path | None = None
-    window_title: str = "Style Duel"
     notices: list[str] = field(default_factory=list)   # start-up messages for the title
 
 
@@ -64,11 +63,12 @@ class App:
         self.services = services
         self.options = options
         self.config = services.config
+        self.strings = services.strings     # the language can change while the game runs
         flags = pygame.SCALED | (pygame.FULLSCREEN if self.config.display.fullscreen else 0)
         self.screen = pygame.display.set_mode(SCREEN_SIZE, flags)
-        pygame.display.set_caption(options.window_title)
+        pygame.display.set_caption(self.t("app.window_title"))
         pygame.key.set_repeat(350, 40)
-        self.theme = Theme(self.config.display.text_size)
+        self.theme = Theme(self.config.display.text_size, self.strings)
         self.clock = clock or RealClock()
         self.rng = random.Random(options.seed)
         self.stack = SceneStack()
@@ -91,6 +91,16 @@ class App:
         """Swap the top scene for another (reveal -> name entry) without touching the rest."""
         self.stack.pop()
         self.stack.push(scene)
+
+    def t(self, key: str, **params) -> str:
+        """The current language's text for a catalogue key (game/locale/<lang>/*.toml)."""
+        return self.strings.get(key, **params)
+
+    def set_language(self, language: str) -> None:
+        """Switch every string from the next frame on; no restart, nothing reloaded."""
+        self.strings.use(language)
+        self.config.display.language = self.strings.language
+        pygame.display.set_caption(self.t("app.window_title"))
 
     def quit(self) -> None:
         self.running = False

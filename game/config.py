@@ -20,11 +20,10 @@ from typing import Any, get_args, get_origin, get_type_hints
 import tomli_w
 
 from game import paths
+from game.i18n import LANGUAGES
 from game.round import MAX_SECONDS, MIN_SECONDS
 
 TEXT_SIZES = ("small", "medium", "large")
-# Only English ships today; new languages join this tuple when their strings land.
-LANGUAGES = ("en",)
 LEADERBOARD_FILENAME = "leaderboard.sqlite3"
 
 
@@ -52,7 +51,7 @@ class DisplaySettings:
     fullscreen: bool = False
     # Larger text for kiosks viewed from a distance or players who need it.
     text_size: str = field(default="medium", metadata=_limits(choices=TEXT_SIZES))
-    # Placeholder until localisation lands; the accepted list is data, not code.
+    # The player-facing language; each one has a folder of strings in game/locale/.
     language: str = field(default="en", metadata=_limits(choices=LANGUAGES))
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from game.config import GameConfig
+from game.i18n import Msg
 from game.paths import default_config_path
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,10 @@ class StartupError(Exception):
     """Something a player or museum staff must fix before the game can start."""
 
 
-def models_notice() -> str | None:
+MODELS_MISSING = "title.models_missing"     # the key of the notice below
+
+
+def models_notice() -> Msg | None:
     """A title-screen line when the real networks are missing (reads the cache, no TF)."""
     from models.cache import ModelCache
 
@@ -34,11 +38,8 @@ def models_notice() -> str | None:
     gatys = bool(installed & {"vgg19", "vgg19-blocks1-3"})
     if magenta and gatys:
         return None
-    missing = " and ".join(name for name, ok in (("Magenta", magenta), ("VGG-19", gatys))
-                           if not ok)
-    return (f"The real {missing} networks are not installed, so the machines paint with "
-            "offline stand-ins. Install them with `python main.py models fetch`, or offline "
-            "with `python main.py models import DIR`.")
+    which = "both" if not (magenta or gatys) else ("magenta" if not magenta else "vgg")
+    return Msg(MODELS_MISSING, which=Msg(f"title.models_missing_{which}"))
 
 
 def build_services(config: GameConfig, config_path: Path, notices: list[str]):

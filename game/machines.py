@@ -12,10 +12,25 @@ from pathlib import Path
 
 import numpy as np
 
-from game.round import EngineSlot, Round
+from game.i18n import Msg, Text
+from game.round import WAITING, EngineSlot, Round
 from models.messages import ENGINES, Failed, Progress, Result, ScoreResult
 
 log = logging.getLogger(__name__)
+# The offline stand-ins describe themselves in English (models.standins); players read these.
+STANDIN_LABELS = {"studio filter (offline)": "machines.label_studio",
+                  "Gatys, untrained features (offline)": "machines.label_untrained"}
+
+
+def display_label(label: str) -> Text:
+    """A worker's engine label as players see it: stand-ins translated, model names kept."""
+    key = STANDIN_LABELS.get(label)
+    return Msg(key) if key else label
+
+
+def failure(reason: str) -> Msg:
+    """A worker's reason, in English and technical, inside a sentence in the player's language."""
+    return Msg("machines.failed", reason=reason)
 
 
 def apply_message(slot: EngineSlot, message) -> None:
@@ -27,19 +42,20 @@ def apply_message(slot: EngineSlot, message) -> None:
         slot.seconds = message.elapsed_s
         if message.preview is not None:
             slot.image = message.preview
-        slot.detail = (f"iteration {message.iteration} · still refining"
-                       if message.iteration else "working")
+        slot.detail = (Msg("machines.refining", iteration=message.iteration)
+                       if message.iteration else Msg("machines.working"))
     elif isinstance(message, Result):
         slot.status, slot.progress = "done", 1.0
         slot.image, slot.seconds = message.image, message.seconds
         slot.iteration = message.iterations
-        slot.label = message.label
+        slot.label = display_label(message.label)
         slot.settings_text = message.settings_text
-        steps = f" · {message.iterations} iterations" if message.iterations > 1 else ""
-        slot.detail = f"{message.seconds:.1f} s{steps}"
+        slot.detail = (Msg("machines.took_iterations", seconds=message.seconds,
+                           iterations=message.iterations) if message.iterations > 1
+                       else Msg("machines.took", seconds=message.seconds))
     elif isinstance(message, Failed):
         slot.status = "failed"
-        slot.detail = message.reason
+        slot.detail = failure(message.reason)
 
 
 class Machines:
@@ -70,7 +86,7 @@ class Machines:
             slot = round_.slots[engine]
             job_id = self.service.submit(round_.round_id, engine, content, [(style, 1.0)],
                                          budget_s=round_.seconds)
-            slot.job_id, slot.status, slot.detail = job_id, "waiting", "waiting for the models"
+            slot.job_id, slot.status, slot.detail = job_id, "waiting", WAITING
             self._slots[job_id] = slot
         self._unscored[round_.round_id] = round_
 
@@ -90,7 +106,7 @@ class Machines:
         for slot in self._slots.values():
             # The worker says which engine it really runs (real model or offline stand-in).
             if labels.get(slot.engine) and slot.status != "done":
-                slot.label = labels[slot.engine]
+                slot.label = display_label(labels[slot.engine])
         for message in self.service.poll():
             if message.job_id in self._scoring:
                 self._apply_score(self._scoring.pop(message.job_id), message)
@@ -111,8 +127,8 @@ class Machines:
         if round_.gave_up or round_.painting is None:
             del self._unscored[round_.round_id]
             round_.scoring.status = "none"
-            round_.scoring.detail = ("No score: the round was given up." if round_.gave_up
-                                     else "No score: there is no painting.")
+            round_.scoring.detail = Msg("score.gave_up" if round_.gave_up
+                                        else "score.no_painting")
             return
         slots = round_.slots.values()
         if any(slot.status not in ("done", "failed") for slot in slots):
@@ -121,7 +137,7 @@ class Machines:
         images = {slot.engine: slot.image for slot in slots
                   if slot.status == "done" and slot.image is not None}
         if not images:
-            round_.score_failed("No score this round: neither machine finished a picture.")
+            round_.score_failed(Msg("score.no_machine_picture"))
             return
         job_id = self.service.submit_score(round_.round_id,
                                            {"painting": round_.painting, **images})
@@ -133,7 +149,7 @@ class Machines:
         if isinstance(message, ScoreResult):
             round_.set_scores(message.scores, message.label)
         elif isinstance(message, Failed):
-            round_.score_failed(message.reason)
+            round_.score_failed(failure(message.reason))
 
     def status(self) -> dict:
         """engine -> WorkerStatus, or {} before the workers were started."""

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from game.i18n import Msg
+
 NAME_MAX = 16
 
-NAME_EMPTY = f"Please type a name: 1 to {NAME_MAX} letters, digits or symbols."
-NAME_TOO_LONG = f"Names can be at most {NAME_MAX} characters long."
-NAME_BAD_CHARACTERS = (
-    "Names can use letters, digits, spaces and punctuation, "
-    "but not emoji, tabs or line breaks."
-)
+NAME_EMPTY = Msg("names.empty", max=NAME_MAX)
+NAME_TOO_LONG = Msg("names.too_long", max=NAME_MAX)
+NAME_BAD_CHARACTERS = Msg("names.bad_characters")
 
 
 class NameRejected(ValueError):
-    """A player name the leaderboard will not take; str(error) is shown to the player."""
+    """A player name the leaderboard will not take; `.message` is shown to the player."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.key)
+        self.message = message
 
 
 def _allowed_in_name(char: str) -> bool:

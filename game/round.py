@@ -13,6 +13,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from game.i18n import Msg, Text
+
 MIN_SECONDS, MAX_SECONDS = 30, 600
 URGENT_SECONDS = 10
 
@@ -22,10 +24,9 @@ SlotStatus = Literal["waiting", "running", "done", "failed"]
 # waiting: the machines are not finished; scoring: the job is out; none: nothing to score
 # (gave up, or both machines failed)
 ScoreStatus = Literal["waiting", "scoring", "done", "failed", "none"]
+WAITING = Msg("machines.waiting")
 # What the reveal tells a player about the score, in one sentence.
-SCORE_SENTENCE = ("Your score is how close your painting comes to the two machines' pictures "
-                  "in layout and colour, as judged by a small network trained on the game's "
-                  "own art: 10 is a copy, an unrelated picture gets about 1.")
+SCORE_SENTENCE = Msg("reveal.score_sentence")
 
 
 class CatalogueItem(Protocol):
@@ -43,12 +44,12 @@ class EngineSlot:
     """Where one NST model's result for this round will land when it arrives."""
 
     engine: EngineName
-    label: str
+    label: Text                # the default names the engine; the worker says which model ran
     status: SlotStatus = "waiting"
     progress: float = 0.0  # 0..1, for a progress bar while the model runs
     image: np.ndarray | None = None
     seconds: float | None = None  # how long the model took, shown next to the player's time
-    detail: str = ""  # player-facing line under the slot, e.g. "waiting for the models"
+    detail: Text = ""  # player-facing line under the slot, e.g. "waiting for the models"
     job_id: str | None = None  # the NST job filling this slot; answers for others are ignored
     iteration: int = 0  # optimiser iterations so far (Gatys keeps refining on screen)
     settings_text: str = ""  # one line: the settings that made the picture
@@ -62,7 +63,7 @@ class ScoreSlot:
     vs_magenta: float | None = None      # your painting against Magenta's picture
     vs_gatys: float | None = None        # your painting against Gatys's picture
     machines_agree: float | None = None  # Magenta's picture against Gatys's
-    detail: str = ""                     # why there is no score, for the player
+    detail: Text = ""                    # why there is no score, for the player
     job_id: str | None = None            # the ScoreJob filling this slot
     label: str = ""                      # which score model ran
 
@@ -97,10 +98,10 @@ def _checked_painting(painting: np.ndarray) -> np.ndarray:
 
 
 def _default_slots() -> dict[str, EngineSlot]:
-    waiting = "waiting for the models"
+    waiting = WAITING
     return {
-        "magenta": EngineSlot("magenta", "Magenta (fast model)", detail=waiting),
-        "gatys": EngineSlot("gatys", "Gatys (slow model)", detail=waiting),
+        "magenta": EngineSlot("magenta", Msg("machines.magenta"), detail=waiting),
+        "gatys": EngineSlot("gatys", Msg("machines.gatys"), detail=waiting),
     }
 
 
@@ -196,10 +197,10 @@ class Round:
         slot.status, slot.label = "done", label
         self.score = round_score(slot.vs_magenta, slot.vs_gatys)
         if self.score is None:
-            slot.status, slot.detail = "none", "No score: there was no picture to compare."
+            slot.status, slot.detail = "none", Msg("score.no_picture")
         self._tell_listeners()
 
-    def score_failed(self, reason: str) -> None:
+    def score_failed(self, reason: Text) -> None:
         self.scoring.status, self.scoring.detail = "failed", reason
         self.score = None
         self._tell_listeners()
@@ -211,5 +212,5 @@ class Round:
     def give_up(self, painting: np.ndarray | None = None) -> None:
         """End the round because the player gave up; the flag lets later scenes skip saving."""
         self.gave_up = True
-        self.scoring.status, self.scoring.detail = "none", "No score: the round was given up."
+        self.scoring.status, self.scoring.detail = "none", Msg("score.gave_up")
         self.finish(painting)

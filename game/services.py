@@ -13,6 +13,7 @@ import pygame
 
 from game.catalogue import ArtItem, Catalogue
 from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_config
+from game.i18n import Msg, Strings
 from game.image_loader import ImageLoadError, load_rgb
 from game.machines import Machines
 from game.sound import SoundBoard
@@ -76,6 +77,7 @@ class Services:
         self.catalogue = catalogue
         self.sound = sound
         self.images = ImageCache()
+        self.strings = Strings(config.display.language)
         self.notices = list(notices or [])
         self._leaderboard: Leaderboard | None = None
         # Worker processes start on the setup screen, not at launch: the title stays fast.
@@ -89,13 +91,13 @@ class Services:
                 self.notices.append(self._leaderboard.notice)
         return self._leaderboard
 
-    def save_config(self) -> str | None:
+    def save_config(self) -> Msg | None:
         """Writes the config file; returns an error message instead of raising."""
         try:
             save_config(self.config, self.config_path)
         except OSError as exc:
             log.warning("could not save settings: %s", exc)
-            return f"Settings could not be saved to {self.config_path}: {exc.strerror}"
+            return Msg("settings.save_failed", path=self.config_path, reason=exc.strerror)
         return None
 
     def close(self) -> None:

@@ -147,7 +147,7 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp(
          'using "medium"',
          "display", "text_size", "medium"),
         ('[display]\nlanguage = "fr"',
-         'config.toml: display.language = "fr" is not one of en; using "en"',
+         'config.toml: display.language = "fr" is not one of en, ro; using "en"',
          "display", "language", "en"),
         ("[sound]\nvolume = 1.5",
          "config.toml: sound.volume = 1.5 is out of range 0–1; using 0.8",

@@ -53,7 +53,7 @@ def test_download_shows_progress_and_success(app):
     run_until_done(app, scene)
     assert scene.percent == 100
     assert any("installed magenta" in line for line in scene.log)
-    assert scene.result.startswith("Installed")
+    assert app.strings(scene.result).startswith("Installed")
 
 
 def test_offline_download_explains_import(app):
@@ -62,15 +62,17 @@ def test_offline_download_explains_import(app):
     scene.download()
     run_until_done(app, scene)
     assert any("No internet connection" in line for line in scene.log)
-    assert "Import" in scene.result
+    assert "Import" in app.strings(scene.result)
 
 
 def test_title_offers_the_networks_when_missing(app):
     from game.scenes.title import TitleScene
-    app.services.notices.append("The real Magenta networks are not installed, ...")
+    from game.i18n import Msg
+    from game.launcher import MODELS_MISSING
+    app.services.notices.append(Msg(MODELS_MISSING, which=Msg("title.models_missing_magenta")))
     title = TitleScene(app)
     app.stack.push(title)
-    labels = [b.label for b in title.menu.buttons]
+    labels = [app.strings(b.label) for b in title.menu.buttons]
     assert "Get the real networks" in labels
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_m, mod=0, unicode="",
                                          scancode=0))

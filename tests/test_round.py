@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from game.i18n import Msg
 from game.round import MAX_SECONDS, MIN_SECONDS, URGENT_SECONDS, Round
 
 
@@ -175,7 +176,7 @@ def test_slots_start_waiting_and_are_not_shared_between_rounds() -> None:
         assert slot.status == "waiting"
         assert slot.progress == 0.0
         assert slot.image is None and slot.seconds is None
-        assert slot.detail == "waiting for the models"
+        assert slot.detail == Msg("machines.waiting")
     first.slots["gatys"].status = "running"
     assert second.slots["gatys"].status == "waiting"
     assert first.score is None

@@ -108,16 +108,6 @@ def test_title_keys_open_each_scene(app):
     assert app.running is False
 
 
-def test_party_is_disabled_on_title(app):
-    from game.scenes.title import TitleScene
-    title = TitleScene(app)
-    app.stack.push(title)
-    party = title.menu.buttons[1]
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=party.rect.center, button=1))
-    pump(app)
-    assert app.stack.top is title and not party.enabled
-
-
 def test_painting_a_stroke_changes_canvas_pixels_on_screen(app):
     scene = paint_scene(app)
     pump(app)
@@ -220,7 +210,7 @@ def test_name_entry_refuses_bad_name_then_saves_row(app):
     app.stack.push(NameEntryScene(app, round_))
     pump(app, [pygame.event.Event(pygame.TEXTINPUT, text="x" * 20), keydown(pygame.K_RETURN)])
     assert app.stack.top.name == "name_entry"
-    assert "16" in app.stack.top.error
+    assert "16" in app.strings(app.stack.top.error)
     app.stack.top.field.text = "  Ada  "
     pump(app, [keydown(pygame.K_RETURN)])
     assert app.stack.top.name == "leaderboard"
@@ -290,7 +280,8 @@ def test_start_submits_both_jobs_before_the_clock_and_reveal_shows_results(app):
                        Result("stale-9", "gatys", "x", image, 1.0, 1, True)]
     pump(app)
     slots = paint.round.slots
-    assert slots["magenta"].status == "done" and slots["magenta"].label.startswith("studio")
+    assert slots["magenta"].status == "done"
+    assert app.strings(slots["magenta"].label).startswith("studio")
     assert slots["gatys"].status == "running" and slots["gatys"].iteration == 12
     pump(app, [keydown(pygame.K_f)])
     assert app.stack.top.name == "reveal"
@@ -299,7 +290,7 @@ def test_start_submits_both_jobs_before_the_clock_and_reveal_shows_results(app):
     assert np.abs(pixels[640, 280] - 77).max() <= 3       # Magenta's picture in its slot
     service.answers = [Failed("gatys-2", "gatys", "The Gatys worker crashed and was restarted.")]
     pump(app)
-    assert slots["gatys"].status == "failed" and "crashed" in slots["gatys"].detail
+    assert slots["gatys"].status == "failed" and "crashed" in app.strings(slots["gatys"].detail)
     pump(app, [keydown(pygame.K_ESCAPE)])
     assert service.cancelled_rounds == [paint.round.round_id]
 
@@ -360,7 +351,7 @@ def test_without_a_score_model_the_reveal_still_shows_the_machines(app):
     service.answers = [Failed(round_.scoring.job_id, SCORE, reason)]
     pump(app, frames=90)
     assert round_.score is None
-    assert round_.scoring.status == "failed" and round_.scoring.detail == reason
+    assert round_.scoring.status == "failed" and app.strings(round_.scoring.detail) == reason
     pixels = pygame.surfarray.array3d(app.screen).astype(int)
     assert np.abs(pixels[640, 280] - 77).max() <= 3       # Magenta's picture in its slot
     assert np.abs(pixels[1050, 280] - 77).max() <= 3      # Gatys's picture in its slot
@@ -435,4 +426,4 @@ def test_leaderboard_shows_a_score_that_lands_after_signing(app):
     board.set_score(row.id, 7.3)
     pump(app, frames=70)                               # a little over RELOAD_S
     assert not scene.waiting_for_score()
-    assert scene.tables["All time"][0].score == 7.3
+    assert scene.tables["leaderboard.all_time"][0].score == 7.3

@@ -8,6 +8,7 @@ from datetime import datetime
 import pygame
 
 from game.image_loader import ImageLoadError, load_rgb
+from game.i18n import Msg
 from game.scene import Scene
 from game.services import array_to_surface
 from game.ui.widgets import Button, Menu
@@ -24,14 +25,15 @@ class LeaderboardScene(Scene):
     def __init__(self, app, highlight: int | None = None) -> None:
         super().__init__(app)
         self.highlight = highlight
-        self.error = ""
-        self.tables: dict[str, list] = {"All time": [], "Today": []}
+        self.error: Msg | None = None
+        # Column heading key -> rows, best first.
+        self.tables: dict[str, list] = {"leaderboard.all_time": [], "leaderboard.today": []}
         self.thumbs: dict[int, pygame.Surface | None] = {}
 
     def enter(self) -> None:
         self.reload()
         self.menu = Menu(vertical=False)
-        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), "Back", self.app.pop,
+        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), Msg("common.back"), self.app.pop,
                              (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
 
     def waiting_for_score(self) -> bool:
@@ -48,11 +50,12 @@ class LeaderboardScene(Scene):
         self.since_reload = 0.0
         try:
             board = self.app.services.leaderboard
-            self.tables = {"All time": board.top(10),
-                           "Today": board.top(10, day=datetime.now().astimezone().date())}
+            self.tables = {"leaderboard.all_time": board.top(10),
+                           "leaderboard.today":
+                               board.top(10, day=datetime.now().astimezone().date())}
         except (OSError, sqlite3.Error) as exc:
             log.error("leaderboard unreadable: %s", exc)
-            self.error = f"The leaderboard could not be read: {exc}"
+            self.error = Msg("leaderboard.unreadable", reason=str(exc))
         for rows in self.tables.values():
             for row in rows:
                 if row.id not in self.thumbs:
@@ -72,12 +75,13 @@ class LeaderboardScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "Leaderboard", (640, 24), "h1", c.accent, "midtop")
+        theme.blit_text(surface, self.app.t("leaderboard.heading"), (640, 24), "h1", c.accent,
+                        "midtop")
         for col, (title, rows) in enumerate(self.tables.items()):
             x = 40 + col * 620
-            theme.blit_text(surface, title, (x, 90), "h2")
+            theme.blit_text(surface, self.app.t(title), (x, 90), "h2")
             if not rows:
-                theme.blit_text(surface, "No paintings yet. Be the first!", (x, 140), "body",
+                theme.blit_text(surface, self.app.t("leaderboard.empty"), (x, 140), "body",
                                 c.text_dim)
             for i, row in enumerate(rows):
                 y = 132 + i * ROW_H
@@ -94,6 +98,7 @@ class LeaderboardScene(Scene):
                 theme.blit_text(surface, pair[:46], (x + 92, y + 24), "small", c.text_dim)
                 score = "–" if row.score is None else f"{row.score:.1f}"
                 theme.blit_text(surface, score, (x + 590, y + 8), "h2", c.accent, "topright")
-        if self.error:
-            theme.blit_text(surface, self.error[:120], (640, 620), "small", c.urgent, "center")
+        if self.error is not None:
+            theme.blit_text(surface, self.app.strings(self.error)[:120], (640, 620), "small",
+                            c.urgent, "center")
         self.menu.draw(surface, theme)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pygame
 
+from game.i18n import Msg
 from game.scene import Scene
 from game.ui.widgets import Button, Menu, draw_panel
 
@@ -50,21 +51,22 @@ class ModelsScene(Scene):
         self.lines: queue.SimpleQueue = queue.SimpleQueue()
         self.log: list[str] = []
         self.percent: int | None = None
-        self.result = ""
+        self.result: Msg | None = None
 
     def enter(self) -> None:
         self.menu = Menu(vertical=False)
-        self.menu.add(Button(pygame.Rect(240, 600, 260, 56), "Download now", self.download,
+        self.menu.add(Button(pygame.Rect(240, 600, 260, 56), Msg("models_setup.download"),
+                             self.download,
                              (pygame.K_d,), "D"))
-        self.menu.add(Button(pygame.Rect(520, 600, 300, 56), "Import a folder…",
+        self.menu.add(Button(pygame.Rect(520, 600, 300, 56), Msg("models_setup.import"),
                              self.ask_folder, (pygame.K_i,), "I"))
-        self.menu.add(Button(pygame.Rect(840, 600, 200, 56), "Back", self.back,
+        self.menu.add(Button(pygame.Rect(840, 600, 200, 56), Msg("common.back"), self.back,
                              (pygame.K_ESCAPE,), "Esc"))
 
     def run(self, *args: str) -> None:
         if self.process is not None and self.process.poll() is None:
             return                                  # one command at a time
-        self.log, self.percent, self.result = [], None, ""
+        self.log, self.percent, self.result = [], None, None
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
         self.process = subprocess.Popen([*self.base_command, *args], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
@@ -80,12 +82,12 @@ class ModelsScene(Scene):
         def submit(text: str) -> str | None:
             folder = Path(text).expanduser()
             if not folder.is_dir():
-                return f"'{text}' is not a folder."
+                return self.app.t("models_setup.not_a_folder", path=text)
             self.run("import", str(folder))
             return None
 
-        self.app.push(TextPrompt(self.app, "Import model files",
-                                 "The folder (or USB stick) that holds the model files.", submit))
+        self.app.push(TextPrompt(self.app, Msg("models_setup.import_title"),
+                                 Msg("models_setup.import_hint"), submit))
 
     def back(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -114,24 +116,23 @@ class ModelsScene(Scene):
     def _finished(self) -> None:
         code = self.process.wait() if self.process is not None else 1
         if code == 0:
-            self.result = "Installed. The next round uses the real networks."
+            self.result = Msg("models_setup.installed")
             self.app.services.machines.close()      # fresh workers pick the new files up
-            from game.launcher import models_notice
+            from game.launcher import MODELS_MISSING, models_notice
             notice = models_notice()
             self.app.services.notices = [n for n in self.app.services.notices
-                                         if "networks are not installed" not in n]
+                                         if getattr(n, "key", "") != MODELS_MISSING]
             if notice:
                 self.app.services.notices.append(notice)
         else:
-            self.result = ("That did not work (see above). Without internet, copy the model "
-                           "files to a folder or USB stick and use Import.")
+            self.result = Msg("models_setup.failed")
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "The real networks", (640, 40), "h1", c.accent, "midtop")
-        intro = ("Without them the machines paint with offline stand-ins. Download them "
-                 "(about 90 MB, checked by sha256), or import them from a folder.")
+        theme.blit_text(surface, self.app.t("models_setup.heading"), (640, 40), "h1", c.accent,
+                        "midtop")
+        intro = self.app.t("models_setup.intro")
         for i, line in enumerate(theme.wrap(intro, "body", 1000)):
             theme.blit_text(surface, line, (640, 110 + i * 30), "body", c.text_dim, "midtop")
         box = pygame.Rect(140, 190, 1000, 330)
@@ -145,9 +146,10 @@ class ModelsScene(Scene):
             done = bar.copy()
             done.width = round(bar.width * self.percent / 100)
             pygame.draw.rect(surface, c.accent, done, border_radius=8)
-        if self.result:
+        if self.result is not None:
             for i, line in enumerate(theme.wrap(self.result, "body", 1000)):
                 theme.blit_text(surface, line, (640, 536 + i * 28), "body",
-                                c.good if self.result.startswith("Installed") else c.urgent,
+                                c.good if self.result.key == "models_setup.installed"
+                                else c.urgent,
                                 "midtop")
         self.menu.draw(surface, theme)

@@ -10,10 +10,11 @@ import sqlite3
 
 import pygame
 
+from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
-from game.store import NameRejected, validate_name
+from game.store import NAME_MAX, NameRejected, validate_name
 from game.ui.widgets import Button, Menu, TextField
 
 log = logging.getLogger(__name__)
@@ -26,16 +27,16 @@ class NameEntryScene(Scene):
         super().__init__(app)
         self.round = round_
         self.field = TextField(max_chars=32)   # longer than allowed: the message explains
-        self.error = ""
+        self.error: Msg | None = None
         self.time = 0.0
         self.preview = fit_surface(array_to_surface(round_.painting), (420, 330))
 
     def enter(self) -> None:
         pygame.key.start_text_input()
         self.menu = Menu(vertical=False)
-        self.menu.add(Button(pygame.Rect(560, 560, 300, 60), "Save", self.save,
+        self.menu.add(Button(pygame.Rect(560, 560, 300, 60), Msg("name_entry.save"), self.save,
                              (pygame.K_RETURN, pygame.K_KP_ENTER), "Enter"))
-        self.menu.add(Button(pygame.Rect(880, 560, 300, 60), "Don't save", self.skip,
+        self.menu.add(Button(pygame.Rect(880, 560, 300, 60), Msg("name_entry.skip"), self.skip,
                              (pygame.K_ESCAPE,), "Esc"))
 
     def exit(self) -> None:
@@ -46,7 +47,7 @@ class NameEntryScene(Scene):
         try:
             name = validate_name(self.field.text)
         except NameRejected as exc:
-            self.error = str(exc)
+            self.error = exc.message
             return
         round_ = self.round
         try:
@@ -57,7 +58,7 @@ class NameEntryScene(Scene):
         except (OSError, sqlite3.Error) as exc:
             # Nothing is lost: the painting stays here and the player can try again.
             log.error("could not save score: %s", exc)
-            self.error = f"Could not save to the leaderboard ({exc}). Try again or press Esc."
+            self.error = Msg("name_entry.save_failed", reason=str(exc))
             return
         if round_.scoring.status in ("waiting", "scoring"):
             round_.score_listeners.append(self._score_updater(row.id))
@@ -82,7 +83,7 @@ class NameEntryScene(Scene):
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if self.field.handle_event(event):
-            self.error = ""
+            self.error = None
             return
         self.menu.handle_event(event)
 
@@ -92,19 +93,21 @@ class NameEntryScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "Sign your painting", (560, 90), "h1", c.accent)
+        theme.blit_text(surface, Msg("name_entry.heading"), (560, 90), "h1", c.accent)
         pygame.draw.rect(surface, c.panel, pygame.Rect(40, 90, 440, 350).inflate(8, 8),
                          border_radius=10)
         surface.blit(self.preview, self.preview.get_rect(center=(260, 265)))
         theme.blit_text(surface, f"{self.round.content.title} × {self.round.style.title}",
                         (40, 460), "small", c.text_dim)
-        theme.blit_text(surface, "Your name (1 to 16 characters)", (560, 180), "body", c.text_dim)
+        theme.blit_text(surface, Msg("name_entry.prompt", max=NAME_MAX), (560, 180), "body",
+                        c.text_dim)
         self.field.draw(surface, theme, pygame.Rect(560, 220, 620, 64),
                         caret_on=int(self.time * 2) % 2 == 0)
-        counter = f"{len(self.field.text.strip())}/16"
+        counter = f"{len(self.field.text.strip())}/{NAME_MAX}"
         theme.blit_text(surface, counter, (1180, 294), "small",
-                        c.urgent if len(self.field.text.strip()) > 16 else c.text_dim, "topright")
-        if self.error:
+                        c.urgent if len(self.field.text.strip()) > NAME_MAX else c.text_dim,
+                        "topright")
+        if self.error is not None:
             for i, line in enumerate(theme.wrap(self.error, "body", 620)[:3]):
                 theme.blit_text(surface, line, (560, 330 + i * 28), "body", c.urgent)
         self.menu.draw(surface, theme)

@@ -12,6 +12,7 @@ import numpy as np
 import pygame
 
 from brushes import Canvas, History, sample_color
+from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
 from game.services import fit_surface
@@ -60,7 +61,8 @@ class PaintScene(Scene):
         self.show_refs_large = False
         self.time = 0.0
         self.last_tick_second = -1
-        self.finish_button = Button(pygame.Rect(1072, 640, 196, 60), "Finish", self.finish,
+        self.finish_button = Button(pygame.Rect(1072, 640, 196, 60), Msg("paint.finish"),
+                                    self.finish,
                                     (pygame.K_f,), "F")
 
     def enter(self) -> None:
@@ -258,9 +260,10 @@ class PaintScene(Scene):
         pygame.draw.rect(surface, c.urgent if urgent else c.accent,
                          (bar.x, bar.y, round(bar.width * frac), bar.height))
         theme.blit_text(surface, self.round.content.title[:34], (14, 12), "body")
-        theme.blit_text(surface, f"in the style of {self.round.style.title}"[:44], (14, 40),
+        theme.blit_text(surface, self.app.t("paint.in_style_of",
+                                            title=self.round.style.title)[:44], (14, 40),
                         "small", c.text_dim)
-        theme.blit_text(surface, "Esc pause · Tab references · F finish", (1268, 14), "small",
+        theme.blit_text(surface, self.app.t("paint.keys"), (1268, 14), "small",
                         c.text_dim, "topright")
 
     def _draw_cursor(self, surface: pygame.Surface) -> None:
@@ -274,14 +277,14 @@ class PaintScene(Scene):
     def _draw_references(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        for kind, label in (("content", "Photo"), ("style", "Style")):
+        for kind, label in (("content", Msg("paint.photo")), ("style", Msg("paint.style"))):
             rect = self.ref_rects[kind]
             theme.blit_text(surface, label, (REF_RECTS[kind].x, REF_RECTS[kind].y - 22),
                             "small", c.text_dim)
             surface.blit(self.refs[kind], rect)
             pygame.draw.rect(surface, c.panel_light, rect.inflate(4, 4), 2)
-        hint = "Eyedropper: click a picture" if self.toolbox.kind == "eyedropper" \
-            else "Hold Tab to enlarge"
+        hint = Msg("paint.eyedropper_hint") if self.toolbox.kind == "eyedropper" \
+            else Msg("paint.tab_hint")
         theme.blit_text(surface, hint, (1170, 450), "small", c.accent, "midtop")
 
     def _draw_machines(self, surface: pygame.Surface) -> None:
@@ -290,10 +293,12 @@ class PaintScene(Scene):
         c = theme.colors
         box = pygame.Rect(1068, 492, 204, 130)
         pygame.draw.rect(surface, c.panel, box, border_radius=10)
-        theme.blit_text(surface, "Machines at work", (box.x + 10, box.y + 8), "small", c.accent)
+        theme.blit_text(surface, Msg("paint.machines_at_work"), (box.x + 10, box.y + 8),
+                        "small", c.accent)
         for i, slot in enumerate(self.round.slots.values()):
             y = box.y + 34 + i * 46
-            name = slot.label if len(slot.label) <= 26 else slot.label[:25] + "…"
+            label = self.app.strings(slot.label)
+            name = label if len(label) <= 26 else label[:25] + "…"
             theme.blit_text(surface, name, (box.x + 10, y), "small", c.text_dim)
             bar = pygame.Rect(box.x + 10, y + 20, box.width - 20, 8)
             pygame.draw.rect(surface, c.panel_light, bar, border_radius=4)
@@ -316,7 +321,8 @@ class PaintScene(Scene):
         shade.fill((0, 0, 0, 200))
         surface.blit(shade, (0, 0))
         theme = self.app.theme
-        for i, (kind, label) in enumerate((("content", "Photo"), ("style", "Style"))):
+        for i, (kind, label) in enumerate((("content", Msg("paint.photo")),
+                                           ("style", Msg("paint.style")))):
             big = self.big_refs[kind]
             rect = surface.blit(big, big.get_rect(center=(340 + i * 620, 380)))
             theme.blit_text(surface, label, (rect.x, rect.y - 8), "h2", theme.colors.accent,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.i18n import Msg
 from game.scene import Scene
 from game.ui.widgets import Button, Menu, column_rects, draw_panel
 
@@ -19,9 +20,9 @@ class PauseOverlay(Scene):
         rects = column_rects(640, 290, 3, width=380, height=54)
         self.menu = Menu()
         for rect, (label, action, keys, hint) in zip(rects, (
-                ("Resume", self.app.pop, (pygame.K_ESCAPE, pygame.K_r), "Esc"),
-                ("Give up (see the reveal)", self.give_up, (pygame.K_g,), "G"),
-                ("Quit to title", self.quit_to_title, (pygame.K_q,), "Q"))):
+                (Msg("pause.resume"), self.app.pop, (pygame.K_ESCAPE, pygame.K_r), "Esc"),
+                (Msg("pause.give_up"), self.give_up, (pygame.K_g,), "G"),
+                (Msg("pause.quit"), self.quit_to_title, (pygame.K_q,), "Q"))):
             self.menu.add(Button(rect, label, action, keys, hint))
 
     def give_up(self) -> None:
@@ -43,7 +44,8 @@ class PauseOverlay(Scene):
         shade.fill((0, 0, 0, 170))
         surface.blit(shade, (0, 0))
         draw_panel(surface, theme, pygame.Rect(400, 180, 480, 330))
-        theme.blit_text(surface, "Paused", (640, 232), "h1", theme.colors.accent, "center")
+        theme.blit_text(surface, self.app.t("pause.heading"), (640, 232), "h1",
+                        theme.colors.accent, "center")
         self.menu.draw(surface, theme)
-        theme.blit_text(surface, "The clock is stopped.", (640, 540), "small",
+        theme.blit_text(surface, self.app.t("pause.clock_stopped"), (640, 540), "small",
                         theme.colors.text_dim, "center")

@@ -73,9 +73,9 @@ class CataloguePicker(Scene):
         shade.fill((0, 0, 0, 190))
         surface.blit(shade, (0, 0))
         draw_panel(surface, theme, pygame.Rect(40, 30, 1200, 660))
-        what = "photo" if self.kind == "content" else "painting"
-        theme.blit_text(surface, f"Pick a {what}", (70, 50), "h1", c.accent)
-        theme.blit_text(surface, "Arrows + Enter, or click · Esc to cancel", (1210, 62), "small",
+        heading = "picker.photo" if self.kind == "content" else "picker.painting"
+        theme.blit_text(surface, self.app.t(heading), (70, 50), "h1", c.accent)
+        theme.blit_text(surface, self.app.t("picker.controls"), (1210, 62), "small",
                         c.text_dim, "topright")
         clip = surface.get_clip()
         surface.set_clip(pygame.Rect(40, 100, 1200, 3 * CELL[1] + 20))

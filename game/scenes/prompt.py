@@ -5,6 +5,7 @@ from typing import Callable
 
 import pygame
 
+from game.i18n import Text
 from game.scene import Scene
 from game.ui.widgets import TextField, draw_panel
 
@@ -15,7 +16,7 @@ class TextPrompt(Scene):
     name = "prompt"
     is_overlay = True
 
-    def __init__(self, app, title: str, hint: str, on_submit: Callable[[str], str | None],
+    def __init__(self, app, title: Text, hint: Text, on_submit: Callable[[str], str | None],
                  max_chars: int = 400) -> None:
         super().__init__(app)
         self.title, self.hint, self.on_submit = title, hint, on_submit
@@ -65,6 +66,6 @@ class TextPrompt(Scene):
             for i, line in enumerate(theme.wrap(self.error, "small", box.width - 60)[:2]):
                 theme.blit_text(surface, line, (box.x + 30, box.y + 172 + i * 22), "small",
                                 theme.colors.urgent)
-        theme.blit_text(surface, "Enter to load · Esc to cancel",
+        theme.blit_text(surface, self.app.t("prompt.controls"),
                         (box.right - 30, box.bottom - 18), "small", theme.colors.text_dim,
                         "bottomright")

@@ -12,6 +12,7 @@ import math
 
 import pygame
 
+from game.i18n import Msg
 from game.round import SCORE_SENTENCE, Round
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
@@ -43,14 +44,14 @@ class RevealScene(Scene):
     def enter(self) -> None:
         self.app.services.sound.play("reveal")
         self.menu = Menu(vertical=False)
-        save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), "Sign your painting",
+        save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), Msg("reveal.sign"),
                                     self.save, (pygame.K_RETURN, pygame.K_s), "Enter"))
         if self.round.gave_up or self.round.painting is None:
             save.enabled = False
-            save.label = "No score (gave up)"
-        self.menu.add(Button(pygame.Rect(650, 630, 200, 60), "Play again", self.again,
+            save.label = Msg("reveal.no_score_gave_up")
+        self.menu.add(Button(pygame.Rect(650, 630, 200, 60), Msg("reveal.again"), self.again,
                              (pygame.K_r,), "R"))
-        self.menu.add(Button(pygame.Rect(870, 630, 160, 60), "Title", self.leave,
+        self.menu.add(Button(pygame.Rect(870, 630, 160, 60), Msg("reveal.title"), self.leave,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = 0 if save.enabled else 1
 
@@ -76,12 +77,12 @@ class RevealScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "The reveal", (32, 22), "h1", c.accent)
+        theme.blit_text(surface, self.app.t("reveal.heading"), (32, 22), "h1", c.accent)
         theme.blit_text(surface, f"{self.round.content.title}  ×  {self.round.style.title}",
                         (300, 38), "body", c.text_dim)
         for i, thumb in enumerate(self.thumbs):
             surface.blit(thumb, thumb.get_rect(topright=(1248 - (1 - i) * 100, 20)))
-        captions = [("Your painting", "acrylic & watercolour, by hand")]
+        captions = [(Msg("reveal.your_painting"), Msg("reveal.by_hand"))]
         captions += [(slot.label, slot.detail) for slot in self.round.slots.values()]
         for i, (x, (title, detail)) in enumerate(zip(SLOT_X, captions)):
             appear = max(0.0, min(1.0, (self.time - 0.25 * i) * 2.5))   # slide in one by one
@@ -98,7 +99,7 @@ class RevealScene(Scene):
 
     def _draw_painting(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         if self.painting is None:
-            self.app.theme.blit_text(surface, "No painting", rect.center, "h2",
+            self.app.theme.blit_text(surface, Msg("reveal.no_painting"), rect.center, "h2",
                                      self.app.theme.colors.text_dim, "center")
             return
         surface.blit(self.painting, self.painting.get_rect(center=rect.center))
@@ -135,7 +136,7 @@ class RevealScene(Scene):
                 fill = badge.inflate(-4, -4)
                 fill.width = round(fill.width * min(1.0, slot.progress))
                 pygame.draw.rect(surface, c.accent_dark, fill, border_radius=5)
-                theme.blit_text(surface, f"refining · iteration {slot.iteration}",
+                theme.blit_text(surface, Msg("reveal.refining", iteration=slot.iteration),
                                 badge.center, "small", c.text, "center")
             elif slot.settings_text:            # the settings that made this picture
                 self._draw_caption(surface, image.get_rect(center=rect.center),
@@ -152,7 +153,7 @@ class RevealScene(Scene):
             shade = 90 + round(120 * ((k + self.time * 8) % 8) / 8)
             pos = (rect.centerx + 26 * math.cos(angle), rect.centery - 20 + 26 * math.sin(angle))
             pygame.draw.circle(surface, (shade, shade, shade), pos, 5)
-        message = "Waiting for the models" if slot.status == "waiting" else "Working…"
+        message = Msg("reveal.waiting") if slot.status == "waiting" else Msg("reveal.working")
         theme.blit_text(surface, message, (rect.centerx, rect.centery + 40), "body", c.text_dim,
                         "midtop")
 
@@ -161,28 +162,26 @@ class RevealScene(Scene):
         c = theme.colors
         scoring = self.round.scoring
         score = self.round.score
-        theme.blit_text(surface, "Score", (32, SCORE_Y), "small", c.text_dim)
+        theme.blit_text(surface, Msg("reveal.score"), (32, SCORE_Y), "small", c.text_dim)
         text = f"{score:.1f} / 10" if score is not None else "– / 10"
         theme.blit_text(surface, text, (32, SCORE_Y + 22), "h1", c.accent)
         x, width = SCORE_TEXT_X, 1248 - SCORE_TEXT_X
         if scoring.status == "done":
-            parts = [f"{name} {value:.1f}" for name, value in (
-                ("Your painting vs Magenta", scoring.vs_magenta),
-                ("vs Gatys", scoring.vs_gatys)) if value is not None]
+            parts = [self.app.t(key, score=value) for key, value in (
+                ("reveal.vs_magenta", scoring.vs_magenta),
+                ("reveal.vs_gatys", scoring.vs_gatys)) if value is not None]
             theme.blit_text(surface, "   ·   ".join(parts), (x, SCORE_Y - 2), "body")
-            agree = ("Magenta vs Gatys (how much the machines agree) "
-                     f"{scoring.machines_agree:.1f}" if scoring.machines_agree is not None
-                     else "Only one machine finished, so it alone sets the score.")
+            agree = (Msg("reveal.agree", score=scoring.machines_agree)
+                     if scoring.machines_agree is not None else Msg("reveal.one_machine"))
             theme.blit_text(surface, agree, (x, SCORE_Y + 30), "small", c.text_dim)
             lines, colour = theme.wrap(SCORE_SENTENCE, "small", width), c.text_dim
         elif scoring.status in ("failed", "none"):
-            lines, colour = theme.wrap(scoring.detail or "No score this round.", "small",
+            lines, colour = theme.wrap(scoring.detail or Msg("score.none"), "small",
                                        width), c.urgent
         elif scoring.status == "scoring":
-            lines, colour = ["Scoring your painting against the machines' pictures…"], c.text
+            lines, colour = [self.app.t("reveal.scoring")], c.text
         else:
-            lines, colour = ["The score compares your painting with the machines' pictures; "
-                             "it appears once they have finished."], c.text_dim
+            lines, colour = theme.wrap(Msg("reveal.score_later"), "small", width), c.text_dim
         top = SCORE_Y + 58 if scoring.status == "done" else SCORE_Y + 8
         for k, line in enumerate(lines[:3]):
             theme.blit_text(surface, line, (x, top + 22 * k), "small", colour)

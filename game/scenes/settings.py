@@ -10,16 +10,16 @@ from typing import Callable
 import pygame
 
 from game.round import MAX_SECONDS, MIN_SECONDS
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg
 from game.scene import Scene
 from game.ui.widgets import draw_panel
 
 TEXT_SIZES = ("small", "medium", "large")
-LANGUAGES = {"en": "English"}        # the catalogue of languages lands with localisation
 
 
 @dataclass
 class SettingRow:
-    label: str
+    label: Msg
     show: Callable[[], str]
     change: Callable[[int], None]     # step -1 / +1
 
@@ -32,18 +32,34 @@ class SettingsScene(Scene):
         self.index = 0
         self.message = ""
         self.rows = [
-            SettingRow("Round time", lambda: f"{cfg.round.seconds} s", self._round_time),
-            SettingRow("Language", lambda: LANGUAGES.get(cfg.display.language, "English")
-                       + "  (more soon)", lambda step: None),
-            SettingRow("Text size", lambda: cfg.display.text_size.capitalize(), self._text_size),
-            SettingRow("Sound volume", lambda: f"{round(cfg.sound.volume * 100)} %",
+            SettingRow(Msg("settings.round_time"),
+                       lambda: self.app.t("settings.seconds", seconds=cfg.round.seconds),
+                       self._round_time),
+            SettingRow(Msg("settings.language"),
+                       lambda: LANGUAGE_NAMES.get(cfg.display.language, cfg.display.language),
+                       self._language),
+            SettingRow(Msg("settings.text_size"),
+                       lambda: self.app.t(f"settings.size_{cfg.display.text_size}"),
+                       self._text_size),
+            SettingRow(Msg("settings.volume"),
+                       lambda: self.app.t("settings.percent",
+                                          percent=round(cfg.sound.volume * 100)),
                        self._volume),
-            SettingRow("Mute", lambda: "On" if cfg.sound.muted else "Off", self._mute),
-            SettingRow("Fullscreen", lambda: "On" if cfg.display.fullscreen else "Off",
+            SettingRow(Msg("settings.mute"), lambda: self._on_off(cfg.sound.muted), self._mute),
+            SettingRow(Msg("settings.fullscreen"), lambda: self._on_off(cfg.display.fullscreen),
                        self._fullscreen),
         ]
 
+    def _on_off(self, value: bool) -> str:
+        return self.app.t("settings.on" if value else "settings.off")
+
     # -- changes -------------------------------------------------------------------
+    def _language(self, step: int) -> None:
+        """Every scene draws its words from the catalogue, so the switch shows at once."""
+        current = self.app.strings.language
+        i = LANGUAGES.index(current) if current in LANGUAGES else 0
+        self.app.set_language(LANGUAGES[(i + step) % len(LANGUAGES)])
+
     def _round_time(self, step: int) -> None:
         cfg = self.app.config.round
         cfg.seconds = max(MIN_SECONDS, min(MAX_SECONDS, cfg.seconds + 15 * step))
@@ -75,7 +91,7 @@ class SettingsScene(Scene):
     def back(self) -> None:
         error = self.app.services.save_config()
         if error:
-            self.message = error        # stay, so the player sees why
+            self.message = error        # stay, so the player sees why (staff-facing path)
             return
         self.app.pop()
 
@@ -112,7 +128,8 @@ class SettingsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "Settings", (640, 50), "h1", c.accent, "midtop")
+        theme.blit_text(surface, self.app.t("settings.heading"), (640, 50), "h1", c.accent,
+                        "midtop")
         for i, row in enumerate(self.rows):
             rect = self.row_rect(i)
             focused = i == self.index
@@ -125,7 +142,9 @@ class SettingsScene(Scene):
                             "body", c.accent if focused else c.text, "midright")
         back = self.back_rect()
         pygame.draw.rect(surface, c.panel_light, back, border_radius=8)
-        theme.blit_text(surface, "Save & back  Esc", back.center, "body", c.text, "center")
-        note = self.message or f"Saved to {self.app.services.config_path}"
+        theme.blit_text(surface, self.app.t("settings.save_back"), back.center, "body", c.text,
+                        "center")
+        note = self.message or self.app.t("settings.saved_to",
+                                          path=self.app.services.config_path)
         theme.blit_text(surface, note[:130], (640, 690), "small",
                         c.urgent if self.message else c.text_dim, "center")

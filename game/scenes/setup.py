@@ -7,6 +7,7 @@ import pygame
 
 from game.catalogue import ArtItem, add_user_image
 from game.image_loader import ImageLoadError
+from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
 from game.ui.widgets import Button, Menu
@@ -24,7 +25,7 @@ class SetupScene(Scene):
         pair = catalogue.random_pair(app.rng)
         self.content = content or pair[0]
         self.style = style or pair[1]
-        self.message = ""
+        self.message: object = ""     # an error to show: a Msg or an image loader's text
         self._apply_command_line_images()
 
     def _apply_command_line_images(self) -> None:
@@ -34,21 +35,22 @@ class SetupScene(Scene):
                 self.message = self.load_user_image(str(path), kind) or self.message
 
     def enter(self) -> None:
-        row1 = [("Shuffle photo", self.shuffle_content, (pygame.K_c,), "C"),
-                ("Shuffle painting", self.shuffle_style, (pygame.K_v,), "V"),
-                ("Shuffle both", self.shuffle_both, (pygame.K_r,), "R")]
-        row2 = [("Pick photo…", lambda: self.pick("content"), (pygame.K_k,), "K"),
-                ("Pick painting…", lambda: self.pick("style"), (pygame.K_j,), "J"),
-                ("Load your image…", self.ask_path, (pygame.K_o,), "O")]
+        row1 = [(Msg("setup.shuffle_photo"), self.shuffle_content, (pygame.K_c,), "C"),
+                (Msg("setup.shuffle_painting"), self.shuffle_style, (pygame.K_v,), "V"),
+                (Msg("setup.shuffle_both"), self.shuffle_both, (pygame.K_r,), "R")]
+        row2 = [(Msg("setup.pick_photo"), lambda: self.pick("content"), (pygame.K_k,), "K"),
+                (Msg("setup.pick_painting"), lambda: self.pick("style"), (pygame.K_j,), "J"),
+                (Msg("setup.load_image"), self.ask_path, (pygame.K_o,), "O")]
         self.menu = Menu(vertical=False)
         for row, y in ((row1, 560), (row2, 616)):
             for i, (label, action, keys, hint) in enumerate(row):
                 rect = pygame.Rect(50 + i * 250, y, 236, 46)
                 self.menu.add(Button(rect, label, action, keys, hint))
-        self.start_button = self.menu.add(Button(pygame.Rect(860, 560, 370, 102), "Start painting",
+        self.start_button = self.menu.add(Button(pygame.Rect(860, 560, 370, 102),
+                                                 Msg("setup.start"),
                                                  self.start, (pygame.K_RETURN, pygame.K_SPACE),
                                                  "Enter"))
-        self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), "Back", self.app.pop,
+        self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), Msg("common.back"), self.app.pop,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = self.menu.buttons.index(self.start_button)
         self.app.services.machines.start()    # TensorFlow loads in the workers meanwhile
@@ -83,12 +85,12 @@ class SetupScene(Scene):
         kind = "content"
 
         def submit(text: str) -> str | None:
-            return self.load_user_image(text, kind) if text else "Type a path, or press Esc."
+            if not text:
+                return self.app.t("setup.type_a_path")
+            return self.load_user_image(text, kind)
 
-        self.app.push(TextPrompt(self.app, "Load your own photo",
-                                 "Type or paste the path of an image file (PNG, JPEG, ...), or "
-                                 "drop a file on the window. Drop onto the painting side to "
-                                 "use it as the style.", submit))
+        self.app.push(TextPrompt(self.app, Msg("setup.load_title"), Msg("setup.load_hint"),
+                                 submit))
 
     def load_user_image(self, path: str, kind: str) -> str | None:
         """Adds a player's file; returns an error message for the screen, or None."""
@@ -125,11 +127,12 @@ class SetupScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, "Your round", (50, 30), "h1", c.accent)
-        theme.blit_text(surface, f"{self.app.config.round.seconds} seconds on the clock",
+        theme.blit_text(surface, self.app.t("setup.heading"), (50, 30), "h1", c.accent)
+        theme.blit_text(surface,
+                        self.app.t("setup.seconds", seconds=self.app.config.round.seconds),
                         (370, 48), "body", c.text_dim)
-        for kind, item, caption in (("content", self.content, "Paint this photo…"),
-                                    ("style", self.style, "…in the style of this painting")):
+        for kind, item, caption in (("content", self.content, Msg("setup.paint_this")),
+                                    ("style", self.style, Msg("setup.in_style_of"))):
             slot = SLOTS[kind]
             pygame.draw.rect(surface, c.panel, slot.inflate(16, 16), border_radius=10)
             image = self.app.services.images.surface(item, IMAGE_BOX)
@@ -140,7 +143,8 @@ class SetupScene(Scene):
                             "small", c.text_dim)
         self.menu.draw(surface, theme)
         if self.message:
-            theme.blit_text(surface, self.message[:150], (640, 690), "small", c.urgent, "center")
+            message = self.app.strings(self.message)[:150]
+            theme.blit_text(surface, message, (640, 690), "small", c.urgent, "center")
         else:
-            theme.blit_text(surface, "Tip: drop an image file on either side to use your own.",
+            theme.blit_text(surface, self.app.t("setup.tip"),
                             (640, 690), "small", c.text_dim, "center")

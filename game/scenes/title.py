@@ -1,10 +1,12 @@
-"""Title: play, party (not yet), leaderboard, settings, quit."""
+"""Title: play, party, leaderboard, settings, quit."""
 from __future__ import annotations
 
 import math
 
 import pygame
 
+from game.i18n import Msg
+from game.launcher import MODELS_MISSING
 from game.scene import Scene
 from game.ui.widgets import Button, Menu, column_rects
 
@@ -16,21 +18,18 @@ class TitleScene(Scene):
         self.time = 0.0
         self.menu = Menu()
         entries = [
-            ("Play", self.play, (pygame.K_p,), "P"),
-            ("Party", self.party, (), ""),
-            ("Leaderboard", self.leaderboard, (pygame.K_l,), "L"),
-            ("Settings", self.settings, (pygame.K_s,), "S"),
-            ("Quit", self.app.quit, (pygame.K_q, pygame.K_ESCAPE), "Q"),
+            (Msg("title.play"), self.play, (pygame.K_p,), "P"),
+            (Msg("title.party"), self.party, (pygame.K_y,), "Y"),
+            (Msg("title.leaderboard"), self.leaderboard, (pygame.K_l,), "L"),
+            (Msg("title.settings"), self.settings, (pygame.K_s,), "S"),
+            (Msg("title.quit"), self.app.quit, (pygame.K_q, pygame.K_ESCAPE), "Q"),
         ]
-        if any("networks are not installed" in n for n in self.app.services.notices):
-            entries.insert(4, ("Get the real networks", self.get_models, (pygame.K_m,), "M"))
+        if any(getattr(n, "key", "") == MODELS_MISSING for n in self.app.services.notices):
+            entries.insert(4, (Msg("title.get_models"), self.get_models, (pygame.K_m,), "M"))
         rects = column_rects(640, 290, len(entries), width=380,
                              height=50 if len(entries) == 5 else 44, gap=12)
         for rect, (label, action, keys, hint) in zip(rects, entries):
             self.menu.add(Button(rect, label, action, keys, hint))
-        party = self.menu.buttons[1]
-        party.enabled, party.note = False, ""
-        party.label = "Party  (coming soon)"
         self.backdrop = self._make_backdrop()
 
     def _make_backdrop(self) -> pygame.Surface | None:
@@ -56,8 +55,10 @@ class TitleScene(Scene):
         self.app.services.sound.play("click")
         self.app.push(SetupScene(self.app))
 
-    def party(self) -> None:  # enabled when party mode lands
-        pass
+    def party(self) -> None:
+        from game.scenes.lobby import LobbyScene
+        self.app.services.sound.play("click")
+        self.app.push(LobbyScene(self.app))
 
     def leaderboard(self) -> None:
         from game.scenes.leaderboard import LeaderboardScene
@@ -87,8 +88,9 @@ class TitleScene(Scene):
         if self.backdrop is not None:
             surface.blit(self.backdrop, (0, 40))
         bob = math.sin(self.time * 1.6) * 4
-        theme.blit_text(surface, "STYLE DUEL", (640, 150 + bob), "title", c.accent, "center")
-        theme.blit_text(surface, "Paint what the machine would paint — before the clock runs out.",
+        theme.blit_text(surface, self.app.t("title.logo"), (640, 150 + bob), "title", c.accent,
+                        "center")
+        theme.blit_text(surface, self.app.t("title.tagline"),
                         (640, 228), "h2", c.text, "center")
         self.menu.draw(surface, theme)
         y = 714
@@ -96,5 +98,5 @@ class TitleScene(Scene):
             for line in reversed(theme.wrap(notice, "small", 1200)):
                 theme.blit_text(surface, line, (640, y), "small", c.text_dim, "midbottom")
                 y -= 22
-        theme.blit_text(surface, "Arrows + Enter, mouse, or the letter keys",
+        theme.blit_text(surface, self.app.t("title.controls"),
                         (1270, 10), "small", c.text_dim, "topright")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pygame
 
+from game.i18n import Strings, Text
+
 SCREEN_SIZE = (1280, 720)  # logical size; pygame.SCALED stretches it to the window
 
 TEXT_SCALES = {"small": 0.85, "medium": 1.0, "large": 1.2}
@@ -33,8 +35,11 @@ class Theme:
 
     CACHE_LIMIT = 512  # rendered strings; cleared wholesale when full (cheap to re-render)
 
-    def __init__(self, text_size: str = "medium") -> None:
+    def __init__(self, text_size: str = "medium", strings: Strings | None = None) -> None:
         self.colors = Palette()
+        # Widgets are handed a Msg or plain data; the theme puts a Msg into words when it
+        # draws, so a language switch reaches text that is already on screen.
+        self.strings = strings or Strings()
         self._cache: dict[tuple, pygame.Surface] = {}
         self.set_text_size(text_size)
 
@@ -48,7 +53,8 @@ class Theme:
         }
         self._cache.clear()
 
-    def text(self, text: str, role: str = "body", color: tuple | None = None) -> pygame.Surface:
+    def text(self, text: Text, role: str = "body", color: tuple | None = None) -> pygame.Surface:
+        text = self.strings(text)
         key = (text, role, color)
         surface = self._cache.get(key)
         if surface is None:
@@ -58,16 +64,17 @@ class Theme:
             self._cache[key] = surface
         return surface
 
-    def blit_text(self, target: pygame.Surface, text: str, pos: tuple, role: str = "body",
+    def blit_text(self, target: pygame.Surface, text: Text, pos: tuple, role: str = "body",
                   color: tuple | None = None, anchor: str = "topleft") -> pygame.Rect:
         surface = self.text(text, role, color)
         rect = surface.get_rect(**{anchor: pos})
         target.blit(surface, rect)
         return rect
 
-    def wrap(self, text: str, role: str, width: int) -> list[str]:
+    def wrap(self, text: Text, role: str, width: int) -> list[str]:
         """Greedy word wrap to a pixel width."""
         font = self.fonts[role]
+        text = self.strings(text)
         lines: list[str] = []
         for paragraph in text.split("\n"):
             line = ""

@@ -8,14 +8,17 @@ from __future__ import annotations
 import pygame
 
 from brushes import PALETTE
+from game.i18n import Msg
 from game.toolbox import SIZES, ToolBox
 from game.ui.hsv_picker import HSVPicker
 from game.ui.theme import Theme
 from game.ui.widgets import Button
 
 PANEL = pygame.Rect(8, 68, 204, 644)
-TOOL_LABELS = (("acrylic", "Acrylic", "A"), ("watercolour", "Water", "W"),
-               ("eraser", "Eraser", "E"), ("eyedropper", "Picker", "I"))
+TOOL_LABELS = (("acrylic", Msg("paint.tool_acrylic"), "A"),
+               ("watercolour", Msg("paint.tool_water"), "W"),
+               ("eraser", Msg("paint.tool_eraser"), "E"),
+               ("eyedropper", Msg("paint.tool_picker"), "I"))
 
 
 class ToolPanel:
@@ -40,7 +43,8 @@ class ToolPanel:
         y = top + 156
         self.command_buttons = [
             Button(pygame.Rect(x0 + i * 64, y, 60, 36), label, lambda: None, key_hint="")
-            for i, label in enumerate(("Undo", "Redo", "Clear"))]
+            for i, label in enumerate((Msg("paint.undo"), Msg("paint.redo"),
+                                       Msg("paint.clear")))]
         self.dragging: str | None = None      # "size" | "opacity" | "picker" while held
 
     # -- input ---------------------------------------------------------------------
@@ -106,13 +110,14 @@ class ToolPanel:
             button.selected = box.kind == kind
             button.draw(surface, theme)
         settings = box.settings
-        theme.blit_text(surface, f"Size {settings.size} px", (self.size_bar.x, 176), "small")
+        theme.blit_text(surface, Msg("paint.size", size=settings.size), (self.size_bar.x, 176),
+                        "small")
         theme.blit_text(surface, "[  ]", (self.size_bar.right, 176), "small", c.accent,
                         "topright")
         self._draw_bar(surface, self.size_bar,
                        SIZES.index(min(SIZES, key=lambda s: abs(s - settings.size)))
                        / (len(SIZES) - 1))
-        theme.blit_text(surface, f"Opacity {round(settings.opacity * 100)} %",
+        theme.blit_text(surface, Msg("paint.opacity", percent=round(settings.opacity * 100)),
                         (self.opacity_bar.x, 222), "small")
         theme.blit_text(surface, ",  .", (self.opacity_bar.right, 222), "small", c.accent,
                         "topright")
@@ -130,7 +135,7 @@ class ToolPanel:
         for button, enabled in zip(self.command_buttons, (can_undo, can_redo, True)):
             button.enabled = enabled
             button.draw(surface, theme)
-        theme.blit_text(surface, "Ctrl+Z · Ctrl+Y · Del", (PANEL.centerx, PANEL.bottom - 8),
+        theme.blit_text(surface, Msg("paint.panel_keys"), (PANEL.centerx, PANEL.bottom - 8),
                         "small", c.text_dim, "midbottom")
 
     def _draw_bar(self, surface: pygame.Surface, bar: pygame.Rect, frac: float) -> None:

@@ -6,18 +6,19 @@ from typing import Callable
 
 import pygame
 
+from game.i18n import Text
 from game.ui.theme import Theme
 
 
 @dataclass
 class Button:
     rect: pygame.Rect
-    label: str
+    label: Text                     # a Msg is put into words each time the button is drawn
     action: Callable[[], None]
     keys: tuple[int, ...] = ()      # pygame key codes that press this button
     key_hint: str = ""              # shown on the button, e.g. "Enter"
     enabled: bool = True
-    note: str = ""                  # shown under a disabled button (why it is disabled)
+    note: Text = ""                 # shown under a disabled button (why it is disabled)
     selected: bool = False          # a toggle's on state (tool buttons)
 
     def draw(self, surface: pygame.Surface, theme: Theme, focused: bool = False) -> None:
