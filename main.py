@@ -1,7 +1,10 @@
 """Style Duel: paint what the machine would paint.
 
     python main.py                 play (the default)
+    python main.py --kiosk         museum kiosk: fullscreen, attract mode, admin key chord
     python main.py demo            the game plays itself and writes screenshots
+                                   (--party N for a party of N bots, --kiosk for the kiosk)
+    python main.py supervise -- --kiosk ...   restart the game whenever it crashes
     python main.py models ...      status | fetch [NAME] | import DIR | export DIR
     python main.py stylize CONTENT STYLE [STYLE...] --engine magenta|gatys --out OUT.png
 
@@ -33,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", type=Path, metavar="IMAGE", help="your own photo to paint")
     parser.add_argument("--style", type=Path, metavar="IMAGE", help="your own style painting")
     parser.add_argument("--seed", type=int, help="fixes the random choices (pairs, paper)")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="museum kiosk mode (fullscreen; quit with the admin key chord)")
+    parser.add_argument("--language", help="en or ro (same as --set display.language=...)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     demo = parser.add_argument_group("demo")
     demo.add_argument("--rounds", type=int, default=1, help="demo: rounds to play")
@@ -40,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="demo: write a PNG of every scene here")
     demo.add_argument("--realtime", action="store_true",
                       help="demo: run at wall-clock speed instead of as fast as possible")
+    demo.add_argument("--party", type=int, metavar="N",
+                      help="demo: N bots play a hot-seat party (2–8)")
     return parser
 
 
@@ -53,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             from game.bot import bot_painter as make
             return make()
         return models_main(argv[1:], bot_painter=bot_painter)
+    if argv[:1] == ["supervise"]:
+        return supervise(argv[1:])
     if argv[:1] == ["stylize"]:
         from game.image_loader import load_rgb
         from models.stylize_cli import main as stylize_main
@@ -72,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     overrides = list(args.overrides)
     if args.seconds is not None:
         overrides.append(f"round.seconds={args.seconds}")
+    if args.kiosk:
+        overrides.append("kiosk.enabled=true")
+        if args.command != "demo":
+            overrides.append("display.fullscreen=true")
+    if args.language:
+        overrides.append(f"display.language={args.language}")
     if args.fullscreen is not None:
         overrides.append(f"display.fullscreen={str(args.fullscreen).lower()}")
     args.overrides = overrides
@@ -83,14 +99,44 @@ def main(argv: list[str] | None = None) -> int:
         from game.demo import DemoDirector
         if args.seconds is None:
             config.round.seconds = 30           # the shortest round: a demo should be brisk
-        director = DemoDirector(rounds=max(1, args.rounds), screenshots=args.screenshots,
-                                seed=args.seed or 0)
+        director = make_director(args, config)
     code = run_game(config, args.config, warnings, seed=args.seed, content=args.content,
                     style=args.style, director=director,
                     fast_clock=args.command == "demo" and not args.realtime)
     if director is not None and args.screenshots is not None and code == 0:
         print(f"demo: {len(director.shots)} screenshots in {args.screenshots}")
     return code
+
+
+def make_director(args: argparse.Namespace, config):
+    """The demo bot for the mode asked for: solo, party or kiosk."""
+    rounds, seed = max(1, args.rounds), args.seed or 0
+    if args.party is not None:
+        from game.demo_party import PartyDemoDirector
+        return PartyDemoDirector(rounds=rounds, screenshots=args.screenshots, seed=seed,
+                                 players=min(8, max(2, args.party)))
+    if config.kiosk.enabled:
+        from game.demo_kiosk import KioskDemoDirector
+        return KioskDemoDirector(rounds=rounds, screenshots=args.screenshots, seed=seed)
+    from game.demo import DemoDirector
+    return DemoDirector(rounds=rounds, screenshots=args.screenshots, seed=seed)
+
+
+def supervise(argv: list[str]) -> int:
+    """`main.py supervise [-- game options]`: run the game, restart it after a crash.
+
+    The restart log goes to the data folder of the settings the game will use, so staff
+    find it beside the leaderboard.
+    """
+    from game.config import config_from_cli, resolved_data_dir
+    from game.supervisor import main as supervisor_main
+
+    rest = argv[argv.index("--") + 1:] if "--" in argv else list(argv)
+    options, _ = build_parser().parse_known_args(["play", *rest])
+    config, _ = config_from_cli(options)
+    log_path = resolved_data_dir(config) / "supervisor.log"
+    game = [sys.executable, str(Path(__file__).resolve()), "--kiosk", *rest]
+    return supervisor_main(["--log", str(log_path), "--", *game])
 
 
 if __name__ == "__main__":

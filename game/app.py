@@ -73,7 +73,12 @@ class App:
         self.rng = random.Random(options.seed)
         self.stack = SceneStack()
         self.running = True
-        self.frame_hooks: list[Callable[["App"], None]] = []   # demo bot, benchmarks
+        self.frame_hooks: list[Callable[["App"], None]] = []   # demo bot, kiosk, benchmarks
+        # Each sees every event before the scenes; True swallows it (the kiosk keeps the
+        # window-close and Alt+F4 events from ending an unattended installation).
+        self.event_filters: list[Callable[[pygame.event.Event], bool]] = []
+        # Drawn over whatever scene is on top (the kiosk's "Still there?" countdown).
+        self.overlay_drawers: list[Callable[[pygame.Surface], None]] = []
         self.screenshot_requests: list[Path] = []      # saved after the next frame is drawn
         self.frames = 0
 
@@ -144,6 +149,8 @@ class App:
 
     def dispatch_events(self) -> None:
         for event in pygame.event.get():
+            if any(swallow(event) for swallow in list(self.event_filters)):
+                continue
             if event.type == pygame.QUIT:
                 self.running = False
                 return
@@ -155,6 +162,8 @@ class App:
         self.screen.fill(self.theme.colors.background)
         for scene in self.stack.visible():
             scene.draw(self.screen)
+        for draw_overlay in list(self.overlay_drawers):
+            draw_overlay(self.screen)
         pygame.display.flip()
         self.frames += 1
         while self.screenshot_requests:

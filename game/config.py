@@ -21,6 +21,7 @@ import tomli_w
 
 from game import paths
 from game.i18n import LANGUAGES
+from game.kiosk import KioskSettings, validate_kiosk
 from game.round import MAX_SECONDS, MIN_SECONDS
 
 TEXT_SIZES = ("small", "medium", "large")
@@ -79,6 +80,7 @@ class GameConfig:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     paths: PathSettings = field(default_factory=PathSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
 
 
 class _Invalid(ValueError):
@@ -183,6 +185,11 @@ def _from_table(data: dict[str, Any], source: str) -> tuple[GameConfig, list[str
     return config, warnings
 
 
+def _checked(config: GameConfig, warnings: list[str]) -> tuple[GameConfig, list[str]]:
+    """Checks that span settings (the admin chord parses, warning < idle limit)."""
+    return config, warnings + validate_kiosk(config.kiosk)
+
+
 def load_config(path: Path | None = None) -> tuple[GameConfig, list[str]]:
     """Read settings from `path` (default: the per-user config.toml).
 
@@ -198,7 +205,7 @@ def load_config(path: Path | None = None) -> tuple[GameConfig, list[str]]:
     except (OSError, ValueError) as err:
         # ValueError covers TOMLDecodeError and files that are not UTF-8 at all.
         return GameConfig(), [f"{path}: could not read settings ({err}); using all defaults"]
-    return _from_table(data, path.name)
+    return _checked(*_from_table(data, path.name))
 
 
 def _parse_override(text: str, kind: Any) -> Any:
@@ -309,4 +316,5 @@ def add_cli_options(parser: argparse.ArgumentParser) -> None:
 def config_from_cli(args: argparse.Namespace) -> tuple[GameConfig, list[str]]:
     config, warnings = load_config(args.config)
     warnings += apply_overrides(config, args.overrides)
+    warnings += validate_kiosk(config.kiosk)
     return config, warnings

@@ -419,7 +419,8 @@ class KioskSettings:
     blocklist: list[str] = field(default_factory=list)
     # A UTF-8 text file, one word per line, so staff can edit the list without the config.
     blocklist_file: str = ""
-    # Clear the day's leaderboard and gallery at opening so each day's visitors can win.
+    # The leaderboard shows only today's paintings, so each day's visitors can win; older
+    # rows stay in the file (nothing is deleted) and the staff can still read them.
     daily_reset: bool = True
     # How many of the day's paintings attract mode cycles through.
     gallery_size: int = field(default=24, metadata=_limits(low=1, high=500))

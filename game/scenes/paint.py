@@ -7,6 +7,7 @@ Delete clear, hold Tab to enlarge the references, F finish early, Esc pause.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 import pygame
@@ -37,9 +38,13 @@ def canvas_size_for(image_shape: tuple[int, ...]) -> tuple[int, int]:
 class PaintScene(Scene):
     name = "paint"
 
-    def __init__(self, app, round_: Round) -> None:
+    def __init__(self, app, round_: Round,
+                 on_done: Callable[["PaintScene"], None] | None = None) -> None:
         super().__init__(app)
         self.round = round_
+        # Where a finished painting goes: None is the solo reveal; party and kiosk pass
+        # their own next step (the next player, the round's shared reveal).
+        self.on_done = on_done
         images = app.services.images
         self.content_rgb = images.array(round_.content)      # (H, W, 3) uint8
         self.style_rgb = images.array(round_.style)
@@ -137,12 +142,21 @@ class PaintScene(Scene):
         self.canvas.update(10.0)            # let wet watercolour settle into the final picture
         self.round.finish(self.canvas.rgb8().copy())
         self.app.services.sound.play("time_up")
+        if self.on_done is not None:
+            self.on_done(self)
+            return
         self.app.replace(TitleScene(self.app))
         self.app.push(RevealScene(self.app, self.round, self.history.log))
 
     def give_up(self) -> None:
         self.round.give_up()
         self.finish()
+
+    def discard(self) -> None:
+        """End the round and throw the painting away (kiosk privacy): no reveal, no score."""
+        self.end_stroke()
+        self.round.give_up()
+        self.app.services.machines.abandon(self.round)
 
     # -- scene ---------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
