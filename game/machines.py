@@ -79,8 +79,13 @@ class Machines:
         """Spawn the workers early (setup screen) so TensorFlow loads while the player looks."""
         self.service.start()
 
-    def start_round(self, round_: Round, content: np.ndarray, style: np.ndarray) -> None:
-        """Submit both engines' jobs for the round's pair; Gatys gets the round's time."""
+    def start_round(self, round_: Round, content: np.ndarray, style: np.ndarray, *,
+                    score: bool = True) -> None:
+        """Submit both engines' jobs for the round's pair; Gatys gets the round's time.
+
+        score=False: the round only carries the jobs (a party pair that several players
+        paint); the players' rounds share its slots with `share_round` and are scored.
+        """
         self.start()
         for engine in ENGINES:
             slot = round_.slots[engine]
@@ -88,6 +93,12 @@ class Machines:
                                          budget_s=round_.seconds)
             slot.job_id, slot.status, slot.detail = job_id, "waiting", WAITING
             self._slots[job_id] = slot
+        if score:
+            self._unscored[round_.round_id] = round_
+
+    def share_round(self, round_: Round, carrier: Round) -> None:
+        """Another painting of the same pair: the carrier's jobs fill its slots too."""
+        round_.slots = carrier.slots
         self._unscored[round_.round_id] = round_
 
     def abandon(self, round_: Round) -> None:

@@ -129,6 +129,9 @@ class Round:
         # (the leaderboard row then gets its score).
         self.score_listeners: list = []
         self.gave_up = False
+        # The canvas that painted it, so the stroke log can be replayed (kiosk time-lapse).
+        self.canvas_seed = 0
+        self.canvas_size: tuple[int, int] | None = None     # (w, h)
         self._elapsed = 0.0
 
     @property

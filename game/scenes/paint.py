@@ -39,17 +39,20 @@ class PaintScene(Scene):
     name = "paint"
 
     def __init__(self, app, round_: Round,
-                 on_done: Callable[["PaintScene"], None] | None = None) -> None:
+                 on_done: Callable[["PaintScene"], None] | None = None,
+                 on_quit: Callable[[], None] | None = None) -> None:
         super().__init__(app)
         self.round = round_
         # Where a finished painting goes: None is the solo reveal; party and kiosk pass
         # their own next step (the next player, the round's shared reveal).
         self.on_done = on_done
+        self.on_quit = on_quit          # the pause menu's quit also ends a party
         images = app.services.images
         self.content_rgb = images.array(round_.content)      # (H, W, 3) uint8
         self.style_rgb = images.array(round_.style)
         width, height = canvas_size_for(self.content_rgb.shape)
         self.canvas = Canvas(width, height, seed=app.rng.randrange(1 << 30))
+        round_.canvas_seed, round_.canvas_size = self.canvas.seed, (width, height)
         self.history = History(limit=HISTORY_LIMIT, max_bytes=HISTORY_BYTES)
         self.toolbox = ToolBox()
         self.panel = ToolPanel(app.theme, self.toolbox)

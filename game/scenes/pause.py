@@ -33,6 +33,8 @@ class PauseOverlay(Scene):
         from game.scenes.title import TitleScene
         self.paint.round.give_up()
         self.app.services.machines.abandon(self.paint.round)
+        if self.paint.on_quit is not None:
+            self.paint.on_quit()
         self.app.replace(TitleScene(self.app))
 
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -18,6 +18,7 @@ SLOTS = {"content": pygame.Rect(50, 110, 560, 360), "style": pygame.Rect(670, 11
 
 class SetupScene(Scene):
     name = "setup"
+    heading = Msg("setup.heading")      # the party's host pick reuses this screen
 
     def __init__(self, app, content: ArtItem | None = None, style: ArtItem | None = None):
         super().__init__(app)
@@ -50,12 +51,15 @@ class SetupScene(Scene):
                                                  Msg("setup.start"),
                                                  self.start, (pygame.K_RETURN, pygame.K_SPACE),
                                                  "Enter"))
-        self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), Msg("common.back"), self.app.pop,
+        self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), Msg("common.back"), self.back,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = self.menu.buttons.index(self.start_button)
         self.app.services.machines.start()    # TensorFlow loads in the workers meanwhile
 
     # -- actions -------------------------------------------------------------------
+    def back(self) -> None:
+        self.app.pop()
+
     def shuffle_content(self) -> None:
         self.content = self.app.services.catalogue.shuffle_content(self.content, self.app.rng)
         self.message = ""
@@ -127,7 +131,7 @@ class SetupScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, self.app.t("setup.heading"), (50, 30), "h1", c.accent)
+        theme.blit_text(surface, self.heading, (50, 30), "h1", c.accent)
         theme.blit_text(surface,
                         self.app.t("setup.seconds", seconds=self.app.config.round.seconds),
                         (370, 48), "body", c.text_dim)

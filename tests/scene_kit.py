@@ -1,0 +1,71 @@
+"""What scene tests share: a fake NST service, an App on it, and event pumping."""
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from game.app import App, AppOptions, FastClock
+from game.config import GameConfig
+from game.launcher import build_services
+from game.paths import default_config_path
+
+
+class FakeService:
+    """Stands in for NSTService: records jobs, answers what the test queues."""
+
+    def __init__(self):
+        self.started = False
+        self.jobs = []
+        self.cancelled_rounds = []
+        self.answers = []
+
+    def start(self):
+        self.started = True
+
+    def submit(self, round_id, engine, content, styles, budget_s=35.0, **kwargs):
+        self.jobs.append((round_id, engine, content.shape, budget_s))
+        return f"{engine}-{len(self.jobs)}"
+
+    def submit_score(self, round_id, images, pairs=None):
+        self.jobs.append((round_id, "score", tuple(sorted(images)), None))
+        return f"score-{len(self.jobs)}"
+
+    def cancel_round(self, round_id):
+        self.cancelled_rounds.append(round_id)
+        return [f"{engine}-{i + 1}" for i, (rid, engine, _, _) in enumerate(self.jobs)
+                if rid == round_id]
+
+    def poll(self):
+        answers, self.answers = self.answers, []
+        return answers
+
+    def status(self):
+        return {}
+
+    def shutdown(self, timeout=2.0):
+        self.started = False
+
+
+@pytest.fixture
+def app():
+    from game.machines import Machines
+    config = GameConfig()
+    services = build_services(config, default_config_path(), [])
+    services.machines = Machines(None, service=FakeService())
+    application = App(services, AppOptions(seed=1), clock=FastClock())
+    yield application
+    application.shutdown()
+    pygame.quit()
+
+
+def pump(app: App, events=(), frames: int = 1) -> None:
+    for event in events:
+        pygame.event.post(event)
+    for _ in range(frames):
+        app.dispatch_events()
+        app.step()
+        app.draw_frame()
+
+
+def keydown(code: int, mod: int = 0) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode="", scancode=0)
