@@ -60,9 +60,22 @@ class Theme:
         if surface is None:
             if len(self._cache) >= self.CACHE_LIMIT:
                 self._cache.clear()
-            surface = self.fonts[role].render(text, True, color or self.colors.text)
+            surface = self._render(text, role, color or self.colors.text)
             self._cache[key] = surface
         return surface
+
+    def _render(self, text: str, role: str, color: tuple) -> pygame.Surface:
+        font = self.fonts[role]
+        try:
+            return font.render(text, True, color)
+        except (UnicodeError, ValueError, pygame.error):
+            # Text no font can take (a NUL, a lone surrogate, only zero-width characters):
+            # draw what can be drawn, or nothing, but never stop the game over a name.
+            safe = text.encode("utf-8", "replace").decode("utf-8").replace("\0", "")
+            try:
+                return font.render(safe, True, color)
+            except (UnicodeError, ValueError, pygame.error):
+                return pygame.Surface((1, font.get_height()), pygame.SRCALPHA)
 
     def blit_text(self, target: pygame.Surface, text: Text, pos: tuple, role: str = "body",
                   color: tuple | None = None, anchor: str = "topleft") -> pygame.Rect:

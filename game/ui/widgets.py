@@ -1,6 +1,7 @@
 """Buttons, sliders and a keyboard-navigable menu: every button also has a key."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -126,6 +127,13 @@ def draw_panel(surface: pygame.Surface, theme: Theme, rect: pygame.Rect,
 
 
 
+def typeable(text: str) -> str:
+    """What a text field keeps of typed or pasted text: no control characters (a pasted tab
+    or line break, NUL) and no lone surrogates, which no font can draw."""
+    return "".join(ch for ch in text
+                   if unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"))
+
+
 @dataclass
 class TextField:
     """One line of typed text (pygame TEXTINPUT events, so any keyboard layout works)."""
@@ -137,7 +145,7 @@ class TextField:
         if event.type == pygame.TEXTINPUT:
             room = self.max_chars - len(self.text)
             if room > 0:
-                self.text += event.text[:room]
+                self.text += typeable(event.text)[:room]
             return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_BACKSPACE:
             self.text = self.text[:-1]
