@@ -82,6 +82,10 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
     app = App(services, options, clock=FastClock() if fast_clock else None)
     if director is not None:
         app.frame_hooks.append(director)
+    if config.kiosk.enabled:
+        # After the demo director: its first step sets the kiosk timers the idle rule uses.
+        from game.kiosk_mode import KioskController
+        KioskController(app).install()
     first = TitleScene(app)
     if content is not None or style is not None:
         from game.scenes.setup import SetupScene

@@ -1,7 +1,8 @@
 """What every scene shares: config, catalogue, images, leaderboard, sound.
 
 Built once in main.py and handed to the App (no module-level singletons). The
-leaderboard opens on first use so the title screen does not wait for it.
+leaderboard opens on first use so the title screen does not wait for it; so do the kiosk's
+gallery and name block-list.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import numpy as np
 import pygame
 
 from game.catalogue import ArtItem, Catalogue
+from game.blocklist import BlockList
 from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_config
+from game.gallery import Gallery
 from game.i18n import Msg, Strings
 from game.image_loader import ImageLoadError, load_rgb
 from game.machines import Machines
@@ -80,6 +83,13 @@ class Services:
         self.strings = Strings(config.display.language)
         self.notices = list(notices or [])
         self._leaderboard: Leaderboard | None = None
+        self._gallery: Gallery | None = None
+        self._blocklist: BlockList | None = None
+        # The running KioskController (game.kiosk_mode) when kiosk mode is on, else None:
+        # scenes ask it to keep finished paintings for the gallery.
+        self.kiosk = None
+        if config.kiosk.enabled:
+            _ = self.blocklist      # now, so a bad block-list file is reported on the title
         # Worker processes start on the setup screen, not at launch: the title stays fast.
         self.machines = Machines(resolved_data_dir(config) / "nst-cache")
 
@@ -90,6 +100,26 @@ class Services:
             if self._leaderboard.notice:
                 self.notices.append(self._leaderboard.notice)
         return self._leaderboard
+
+    @property
+    def gallery(self) -> Gallery:
+        """The kiosk's recent paintings, inside the data folder like everything we write."""
+        if self._gallery is None:
+            self._gallery = Gallery(resolved_data_dir(self.config) / "gallery",
+                                    keep=self.config.kiosk.gallery_size)
+        return self._gallery
+
+    @property
+    def blocklist(self) -> BlockList:
+        """Words kiosk names may not contain; problems with the list go to the notices."""
+        if self._blocklist is None:
+            settings = self.config.kiosk
+            self._blocklist, warnings = BlockList.from_sources(settings.blocklist,
+                                                               settings.blocklist_file)
+            for warning in warnings:
+                log.warning("%s", warning)
+            self.notices += warnings
+        return self._blocklist
 
     def save_config(self) -> Msg | None:
         """Writes the config file; returns an error message instead of raising."""

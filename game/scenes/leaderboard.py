@@ -1,4 +1,7 @@
-"""Leaderboard: top 10 of all time and of today, with each painting's thumbnail."""
+"""Leaderboard: top 10 of all time and of today, with each painting's thumbnail.
+
+A kiosk with kiosk.daily_reset shows only today's table, so each day's visitors can win.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,6 +12,7 @@ import pygame
 
 from game.image_loader import ImageLoadError, load_rgb
 from game.i18n import Msg
+from game.kiosk_mode import ANONYMOUS_NAME
 from game.scene import Scene
 from game.services import array_to_surface
 from game.ui.widgets import Button, Menu
@@ -29,6 +33,8 @@ class LeaderboardScene(Scene):
         # Column heading key -> rows, best first.
         self.tables: dict[str, list] = {"leaderboard.all_time": [], "leaderboard.today": []}
         self.thumbs: dict[int, pygame.Surface | None] = {}
+        kiosk = app.config.kiosk
+        self.today_only = kiosk.enabled and kiosk.daily_reset
 
     def enter(self) -> None:
         self.reload()
@@ -50,9 +56,9 @@ class LeaderboardScene(Scene):
         self.since_reload = 0.0
         try:
             board = self.app.services.leaderboard
-            self.tables = {"leaderboard.all_time": board.top(10),
-                           "leaderboard.today":
-                               board.top(10, day=datetime.now().astimezone().date())}
+            today = board.top(10, day=datetime.now().astimezone().date())
+            self.tables = ({"leaderboard.today": today} if self.today_only else
+                           {"leaderboard.all_time": board.top(10), "leaderboard.today": today})
         except (OSError, sqlite3.Error) as exc:
             log.error("leaderboard unreadable: %s", exc)
             self.error = Msg("leaderboard.unreadable", reason=str(exc))
@@ -77,9 +83,13 @@ class LeaderboardScene(Scene):
         c = theme.colors
         theme.blit_text(surface, self.app.t("leaderboard.heading"), (640, 24), "h1", c.accent,
                         "midtop")
+        if self.today_only:
+            theme.blit_text(surface, Msg("kiosk.fresh_each_day"), (640, 70), "small",
+                            c.text_dim, "midtop")
         for col, (title, rows) in enumerate(self.tables.items()):
-            x = 40 + col * 620
-            theme.blit_text(surface, self.app.t(title), (x, 90), "h2")
+            x = 340 if self.today_only else 40 + col * 620    # one table: centred
+            theme.blit_text(surface, self.app.t(title), (x, 96 if self.today_only else 90),
+                            "h2")
             if not rows:
                 theme.blit_text(surface, self.app.t("leaderboard.empty"), (x, 140), "body",
                                 c.text_dim)
@@ -93,7 +103,9 @@ class LeaderboardScene(Scene):
                 thumb = self.thumbs.get(row.id)
                 if thumb is not None:
                     surface.blit(thumb, (x + 36, y + 4))
-                theme.blit_text(surface, row.name, (x + 92, y + 2), "body")
+                name = (Msg("kiosk.anonymous")
+                        if row.mode == "kiosk" and row.name == ANONYMOUS_NAME else row.name)
+                theme.blit_text(surface, name, (x + 92, y + 2), "body")
                 pair = f"{row.content_title} × {row.style_title}"
                 theme.blit_text(surface, pair[:46], (x + 92, y + 24), "small", c.text_dim)
                 score = "–" if row.score is None else f"{row.score:.1f}"

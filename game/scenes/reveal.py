@@ -5,6 +5,10 @@ honestly that they are waiting for the models. The score slot (round.scoring) sh
 round score, the three comparisons behind it and one sentence on what the score means; with
 no score (model missing or damaged, a machine failed, gave up) it says why, and the
 machines' pictures stay on screen all the same.
+
+In kiosk mode the finished painting is kept for the gallery when the player leaves the
+reveal (or signs it on the name entry), and with kiosk.names = "anonymous" the sign
+button saves the score straight away, with no name.
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ class RevealScene(Scene):
         super().__init__(app)
         self.round = round_
         self.stroke_log = stroke_log
+        self.error: Msg | None = None
+        kiosk = app.config.kiosk
+        self.anonymous = kiosk.enabled and kiosk.names == "anonymous"
         self.time = 0.0
         self.painting = fit_surface(array_to_surface(round_.painting), SLOT) \
             if round_.painting is not None else None
@@ -44,7 +51,8 @@ class RevealScene(Scene):
     def enter(self) -> None:
         self.app.services.sound.play("reveal")
         self.menu = Menu(vertical=False)
-        save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), Msg("reveal.sign"),
+        sign = Msg("kiosk.save_score") if self.anonymous else Msg("reveal.sign")
+        save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), sign,
                                     self.save, (pygame.K_RETURN, pygame.K_s), "Enter"))
         if self.round.gave_up or self.round.painting is None:
             save.enabled = False
@@ -57,16 +65,40 @@ class RevealScene(Scene):
 
     def save(self) -> None:
         from game.scenes.name_entry import NameEntryScene
-        self.app.replace_top(NameEntryScene(self.app, self.round))
+        if self.anonymous:
+            self.save_anonymous()
+            return
+        self.app.replace_top(NameEntryScene(self.app, self.round, self.stroke_log))
+
+    def save_anonymous(self) -> None:
+        from game.kiosk_mode import ANONYMOUS_NAME
+        from game.scenes.leaderboard import LeaderboardScene
+        from game.scenes.name_entry import store_score
+        result = store_score(self.app, self.round, ANONYMOUS_NAME)
+        if isinstance(result, Msg):
+            self.error = result
+            return
+        self._keep()
+        self.app.replace_top(LeaderboardScene(self.app, highlight=result.id))
 
     def again(self) -> None:
         from game.scenes.setup import SetupScene
-        self.app.services.machines.abandon(self.round)
+        self.kiosk_leave()
         self.app.replace_top(SetupScene(self.app))
 
     def leave(self) -> None:
-        self.app.services.machines.abandon(self.round)
+        self.kiosk_leave()
         self.app.pop()
+
+    def kiosk_leave(self) -> None:
+        """The player moves on (a button, or the kiosk's idle time-out)."""
+        self._keep()
+        self.app.services.machines.abandon(self.round)
+
+    def _keep(self) -> None:
+        kiosk = getattr(self.app.services, "kiosk", None)   # None outside kiosk mode
+        if kiosk is not None:
+            kiosk.keep(self.round, self.stroke_log)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         self.menu.handle_event(event)
@@ -92,10 +124,16 @@ class RevealScene(Scene):
                 self._draw_painting(surface, rect)
             else:
                 self._draw_machine(surface, rect, list(self.round.slots.values())[i - 1])
-            theme.blit_text(surface, title, (rect.x, rect.bottom + 14), "h2")
+            # A long label (a translated stand-in's name) steps down a size to fit its slot.
+            role = "h2" if theme.fonts["h2"].size(self.app.strings(title))[0] <= SLOT[0] \
+                else "body"
+            theme.blit_text(surface, title, (rect.x, rect.bottom + 14), role)
             theme.blit_text(surface, detail, (rect.x, rect.bottom + 46), "small", c.text_dim)
         self._draw_score(surface)
         self.menu.draw(surface, theme)
+        if self.error is not None:
+            theme.blit_text(surface, theme.wrap(self.error, "small", 1200)[0], (640, 716),
+                            "small", c.urgent, "midbottom")
 
     def _draw_painting(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         if self.painting is None:

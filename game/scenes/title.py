@@ -1,11 +1,17 @@
-"""Title: play, party, leaderboard, settings, quit."""
+"""Title: play, party, leaderboard, settings, quit.
+
+In kiosk mode visitors get play, gallery, leaderboard and (kiosk.language_button) a
+language switch, with big touch targets; no quit or settings (staff use the admin chord
+and the config file), no party (its name entry bypasses the kiosk's on-screen keyboard
+and block-list) and no model download.
+"""
 from __future__ import annotations
 
 import math
 
 import pygame
 
-from game.i18n import Msg
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg, Text
 from game.launcher import MODELS_MISSING
 from game.scene import Scene
 from game.ui.widgets import Button, Menu, column_rects
@@ -17,6 +23,14 @@ class TitleScene(Scene):
     def enter(self) -> None:
         self.time = 0.0
         self.menu = Menu()
+        self.language_button: Button | None = None
+        if self.app.config.kiosk.enabled:
+            self._kiosk_menu()
+        else:
+            self._solo_menu()
+        self.backdrop = self._make_backdrop()
+
+    def _solo_menu(self) -> None:
         entries = [
             (Msg("title.play"), self.play, (pygame.K_p,), "P"),
             (Msg("title.party"), self.party, (pygame.K_y,), "Y"),
@@ -30,7 +44,37 @@ class TitleScene(Scene):
                              height=50 if len(entries) == 5 else 44, gap=12)
         for rect, (label, action, keys, hint) in zip(rects, entries):
             self.menu.add(Button(rect, label, action, keys, hint))
-        self.backdrop = self._make_backdrop()
+
+    def _kiosk_menu(self) -> None:
+        entries = [
+            (Msg("title.play"), self.play, (pygame.K_p,), "P"),
+            (Msg("kiosk.gallery"), self.gallery, (pygame.K_g,), "G"),
+            (Msg("title.leaderboard"), self.leaderboard, (pygame.K_l,), "L"),
+        ]
+        if self.app.config.kiosk.language_button:
+            entries.append((self._other_language_name(), self.switch_language,
+                            (pygame.K_t,), "T"))
+        # Taller than the solo menu's buttons: fingers, not a mouse pointer.
+        rects = column_rects(640, 296, len(entries), width=400, height=62, gap=14)
+        for rect, (label, action, keys, hint) in zip(rects, entries):
+            self.menu.add(Button(rect, label, action, keys, hint))
+        if self.app.config.kiosk.language_button:
+            self.language_button = self.menu.buttons[-1]
+
+    def _next_language(self) -> str:
+        current = self.app.strings.language
+        index = LANGUAGES.index(current) if current in LANGUAGES else -1
+        return LANGUAGES[(index + 1) % len(LANGUAGES)]
+
+    def _other_language_name(self) -> str:
+        # Each language is named in its own words, so a tourist finds theirs.
+        return LANGUAGE_NAMES[self._next_language()]
+
+    def switch_language(self) -> None:
+        self.app.services.sound.play("click")
+        self.app.set_language(self._next_language())
+        if self.language_button is not None:
+            self.language_button.label = self._other_language_name()
 
     def _make_backdrop(self) -> pygame.Surface | None:
         """A dimmed strip of style paintings behind the title: the game's own gallery."""
@@ -59,6 +103,11 @@ class TitleScene(Scene):
         from game.scenes.lobby import LobbyScene
         self.app.services.sound.play("click")
         self.app.push(LobbyScene(self.app))
+
+    def gallery(self) -> None:
+        from game.scenes.gallery_view import GalleryViewScene
+        self.app.services.sound.play("click")
+        self.app.push(GalleryViewScene(self.app))
 
     def leaderboard(self) -> None:
         from game.scenes.leaderboard import LeaderboardScene
@@ -95,8 +144,17 @@ class TitleScene(Scene):
         self.menu.draw(surface, theme)
         y = 714
         for notice in reversed(self.app.services.notices[-3:]):
-            for line in reversed(theme.wrap(notice, "small", 1200)):
+            for line in reversed(theme.wrap(self._words(notice), "small", 1200)):
                 theme.blit_text(surface, line, (640, y), "small", c.text_dim, "midbottom")
                 y -= 22
-        theme.blit_text(surface, self.app.t("title.controls"),
-                        (1270, 10), "small", c.text_dim, "topright")
+        if not self.app.config.kiosk.enabled:     # a touch screen has no letter keys
+            theme.blit_text(surface, self.app.t("title.controls"),
+                            (1270, 10), "small", c.text_dim, "topright")
+
+    def _words(self, notice: Text) -> str:
+        """A notice in words, with messages inside its parameters put into words too."""
+        if not isinstance(notice, Msg):
+            return notice
+        params = {name: self.app.strings(value) if isinstance(value, Msg) else value
+                  for name, value in notice.params.items()}
+        return self.app.t(notice.key, **params)

@@ -1,0 +1,211 @@
+"""The kiosk's gallery: the day's last paintings in a grid; touch one to see it large.
+
+The large view puts the painting beside the two machines' pictures of the same pair, as
+the reveal did. Entries are read from disk as they are needed (a page of thumbnails, one
+large view), and a damaged entry is skipped with a log line, never shown half.
+"""
+from __future__ import annotations
+
+import logging
+from types import MappingProxyType
+
+import pygame
+
+from game.gallery import GalleryEntry
+from game.i18n import Msg
+from game.kiosk_mode import shown_name
+from game.scene import Scene
+from game.services import array_to_surface, fit_surface
+from game.ui.widgets import Button, Menu
+
+log = logging.getLogger(__name__)
+
+COLUMNS, ROWS = 4, 3
+TILE = (290, 130)           # thumbnail box; two caption lines go under it
+TILE_PITCH = (310, 186)
+GRID_TOP = 96
+BIG_BOX = pygame.Rect(40, 110, 700, 470)
+MACHINE_BOXES = MappingProxyType({"magenta": pygame.Rect(790, 110, 450, 190),
+                                  "gatys": pygame.Rect(790, 360, 450, 190)})
+MACHINE_LABELS = MappingProxyType({"magenta": Msg("machines.magenta"),
+                                   "gatys": Msg("machines.gatys")})
+# Anything a damaged entry can raise while its PNGs are decoded.
+_DAMAGED = (OSError, ValueError, SyntaxError, MemoryError)
+
+
+def tile_rect(slot: int) -> pygame.Rect:
+    """Where the slot-th thumbnail of a page goes (the demo bot clicks its centre)."""
+    col, row = slot % COLUMNS, slot // COLUMNS
+    return pygame.Rect(30 + col * TILE_PITCH[0], GRID_TOP + row * TILE_PITCH[1], *TILE)
+
+
+class GalleryViewScene(Scene):
+    name = "gallery"
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.entries: list[GalleryEntry] = []
+        self.page = 0
+        self.thumbs: dict[str, pygame.Surface | None] = {}
+        self.selected: GalleryEntry | None = None
+        self.large: dict[str, pygame.Surface | None] = {}
+
+    @property
+    def per_page(self) -> int:
+        return COLUMNS * ROWS
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.entries) // self.per_page))
+
+    def enter(self) -> None:
+        try:
+            self.entries = self.app.services.gallery.recent(self.app.config.kiosk.gallery_size)
+        except OSError as exc:
+            log.warning("gallery unreadable: %s", exc)
+        self.menu = Menu(vertical=False)
+        self.menu.add(Button(pygame.Rect(1060, 650, 180, 52), Msg("common.back"), self.back,
+                             (pygame.K_ESCAPE,), "Esc"))
+        # Page buttons only in the grid, and only when there is more than one page.
+        self.pager = Menu(vertical=False)
+        self.prev_button = self.pager.add(Button(pygame.Rect(440, 650, 180, 52),
+                                                 Msg("kiosk.previous"), lambda: self.turn(-1),
+                                                 (pygame.K_LEFT, pygame.K_PAGEUP), "PgUp"))
+        self.next_button = self.pager.add(Button(pygame.Rect(660, 650, 180, 52),
+                                                 Msg("kiosk.next"), lambda: self.turn(1),
+                                                 (pygame.K_RIGHT, pygame.K_PAGEDOWN), "PgDn"))
+        self._update_buttons()
+
+    @property
+    def paging(self) -> bool:
+        return self.selected is None and self.pages > 1
+
+    def page_entries(self) -> list[GalleryEntry]:
+        start = self.page * self.per_page
+        return self.entries[start:start + self.per_page]
+
+    # -- actions -------------------------------------------------------------------------
+    def back(self) -> None:
+        if self.selected is not None:
+            self.selected = None
+            self._update_buttons()
+        else:
+            self.app.pop()
+
+    def turn(self, step: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + step))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.prev_button.enabled = self.page > 0
+        self.next_button.enabled = self.page < self.pages - 1
+
+    def open(self, entry: GalleryEntry) -> None:
+        try:
+            painting = fit_surface(array_to_surface(entry.painting()), BIG_BOX.size)
+            large = {"painting": painting}
+            for engine, box in MACHINE_BOXES.items():
+                picture = entry.machine(engine)
+                large[engine] = (None if picture is None
+                                 else fit_surface(array_to_surface(picture), box.size))
+        except _DAMAGED as exc:
+            log.warning("gallery entry %s unreadable: %s", entry.entry_id, exc)
+            self.thumbs[entry.entry_id] = None
+            return
+        self.selected, self.large = entry, large
+        self._update_buttons()
+
+    def _thumb(self, entry: GalleryEntry) -> pygame.Surface | None:
+        if entry.entry_id not in self.thumbs:
+            try:
+                self.thumbs[entry.entry_id] = fit_surface(array_to_surface(entry.painting()),
+                                                          TILE)
+            except _DAMAGED as exc:
+                log.warning("gallery entry %s unreadable: %s", entry.entry_id, exc)
+                self.thumbs[entry.entry_id] = None
+        return self.thumbs[entry.entry_id]
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.menu.handle_event(event) or (self.paging and self.pager.handle_event(event)):
+            return
+        if self.selected is None and event.type == pygame.MOUSEBUTTONDOWN \
+                and event.button == 1:
+            for slot, entry in enumerate(self.page_entries()):
+                if tile_rect(slot).collidepoint(event.pos) and self._thumb(entry) is not None:
+                    self.open(entry)
+                    return
+
+    # -- drawing -------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        if self.selected is not None:
+            self._draw_large(surface, self.selected)
+        else:
+            theme.blit_text(surface, Msg("kiosk.gallery_heading"), (40, 24), "h1", c.accent)
+            if self.pages > 1:
+                theme.blit_text(surface, Msg("kiosk.page", page=self.page + 1,
+                                             pages=self.pages), (1240, 40), "body",
+                                c.text_dim, "topright")
+            self._draw_grid(surface)
+        if self.paging:
+            self.pager.draw(surface, theme)
+        self.menu.draw(surface, theme)
+
+    def _draw_grid(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        entries = self.page_entries()
+        if not entries:
+            for i, line in enumerate(theme.wrap(Msg("kiosk.gallery_empty"), "h2", 1000)):
+                theme.blit_text(surface, line, (640, 300 + 40 * i), "h2", c.text_dim, "midtop")
+            return
+        for slot, entry in enumerate(entries):
+            rect = tile_rect(slot)
+            pygame.draw.rect(surface, c.panel, rect.inflate(8, 8), border_radius=8)
+            thumb = self._thumb(entry)
+            if thumb is None:
+                theme.blit_text(surface, Msg("kiosk.no_picture"), rect.center, "small",
+                                c.text_dim, "center")
+            else:
+                surface.blit(thumb, thumb.get_rect(center=rect.center))
+            title = clip_text(theme, f"{entry.content_title} × {entry.style_title}", rect.width)
+            theme.blit_text(surface, title, (rect.x, rect.bottom + 8), "small")
+            name = clip_text(theme, theme.strings(shown_name(entry.player)), rect.width - 70)
+            theme.blit_text(surface, name, (rect.x, rect.bottom + 28), "small", c.text_dim)
+            score = "–" if entry.score is None else f"{entry.score:.1f}"
+            theme.blit_text(surface, score, (rect.right, rect.bottom + 26), "body", c.accent,
+                            "topright")
+
+    def _draw_large(self, surface: pygame.Surface, entry: GalleryEntry) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        title = clip_text(theme, f"{entry.content_title}  ×  {entry.style_title}", 1000, "h2")
+        theme.blit_text(surface, title, (40, 24), "h2", c.accent)
+        byline = Msg("kiosk.painted_by", name=theme.strings(shown_name(entry.player)))
+        theme.blit_text(surface, byline, (40, 64), "body", c.text_dim)
+        score = (Msg("kiosk.score", score=entry.score) if entry.score is not None
+                 else Msg("kiosk.no_score"))
+        theme.blit_text(surface, score, (1240, 30), "h1", c.accent, "topright")
+        pygame.draw.rect(surface, c.panel, BIG_BOX.inflate(12, 12), border_radius=10)
+        painting = self.large["painting"]
+        surface.blit(painting, painting.get_rect(center=BIG_BOX.center))
+        for engine, box in MACHINE_BOXES.items():
+            pygame.draw.rect(surface, c.panel, box.inflate(12, 12), border_radius=10)
+            image = self.large.get(engine)
+            if image is None:
+                theme.blit_text(surface, Msg("kiosk.no_picture"), box.center, "body",
+                                c.text_dim, "center")
+            else:
+                surface.blit(image, image.get_rect(center=box.center))
+            theme.blit_text(surface, MACHINE_LABELS[engine], (box.x, box.bottom + 12), "body")
+
+
+def clip_text(theme, text: str, width: int, role: str = "small") -> str:
+    """Shorten text with an ellipsis until it fits width pixels."""
+    font = theme.fonts[role]
+    if font.size(text)[0] <= width:
+        return text
+    while text and font.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
