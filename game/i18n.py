@@ -124,6 +124,9 @@ class Strings:
             self._report(key, "missing")
         if template is None:
             return key
+        # A message may carry another ("{which} is not installed"): put it in words too.
+        params = {name: self(value) if isinstance(value, Msg) else value
+                  for name, value in params.items()}
         try:
             return template.format(**params)
         except (KeyError, IndexError, ValueError) as exc:

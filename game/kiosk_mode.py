@@ -77,6 +77,10 @@ class KioskController:
         self.app.frame_hooks.append(self.step)
         self.app.overlay_drawers.append(self.draw_overlay)
         self.app.services.kiosk = self
+        # The public screen shows no staff notices (config warnings, missing networks):
+        # they go to the log, where whoever looks after the kiosk reads them.
+        for notice in self.app.services.notices:
+            log.warning("kiosk start-up: %s", self.app.strings(notice))
         return self
 
     # -- input -------------------------------------------------------------------------

@@ -458,3 +458,19 @@ def test_kiosk_strings_exist_in_both_languages_with_the_same_placeholders():
                  "scenes/leaderboard.py"):
         used |= set(re.findall(r'Msg\("(kiosk\.[a-z_]+)"', (ROOT / "game" / name).read_text()))
     assert used and used <= english.keys()
+
+
+def test_kiosk_setup_cannot_open_files_on_the_museum_computer(make_app, tmp_path):
+    app = make_app()
+    to_title(app)
+    pump(app, [keydown(pygame.K_p)])
+    setup = app.stack.top
+    assert setup.name == "setup"
+    labels = [getattr(button.label, "key", button.label) for button in setup.menu.buttons]
+    assert "setup.load_image" not in labels and "setup.pick_photo" in labels
+    before = setup.content
+    photo = tmp_path / "visitor.png"
+    pygame.image.save(pygame.Surface((64, 48)), str(photo))
+    pump(app, [keydown(pygame.K_o),
+               pygame.event.Event(pygame.DROPFILE, file=str(photo))])
+    assert app.stack.top is setup and setup.content is before

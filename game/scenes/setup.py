@@ -42,6 +42,9 @@ class SetupScene(Scene):
         row2 = [(Msg("setup.pick_photo"), lambda: self.pick("content"), (pygame.K_k,), "K"),
                 (Msg("setup.pick_painting"), lambda: self.pick("style"), (pygame.K_j,), "J"),
                 (Msg("setup.load_image"), self.ask_path, (pygame.K_o,), "O")]
+        if self.app.config.kiosk.enabled:
+            # A visitor must not open files on the museum's computer.
+            row2.pop()
         self.menu = Menu(vertical=False)
         for row, y in ((row1, 560), (row2, 616)):
             for i, (label, action, keys, hint) in enumerate(row):
@@ -122,7 +125,7 @@ class SetupScene(Scene):
 
     # -- scene ---------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.DROPFILE:
+        if event.type == pygame.DROPFILE and not self.app.config.kiosk.enabled:
             kind = "style" if pygame.mouse.get_pos()[0] >= 640 else "content"
             self.message = self.load_user_image(event.file, kind) or ""
             return
@@ -149,6 +152,6 @@ class SetupScene(Scene):
         if self.message:
             message = self.app.strings(self.message)[:150]
             theme.blit_text(surface, message, (640, 690), "small", c.urgent, "center")
-        else:
+        elif not self.app.config.kiosk.enabled:
             theme.blit_text(surface, self.app.t("setup.tip"),
                             (640, 690), "small", c.text_dim, "center")

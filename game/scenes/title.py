@@ -11,7 +11,7 @@ import math
 
 import pygame
 
-from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg, Text
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg
 from game.launcher import MODELS_MISSING
 from game.scene import Scene
 from game.ui.widgets import Button, Menu, column_rects
@@ -143,18 +143,14 @@ class TitleScene(Scene):
                         (640, 228), "h2", c.text, "center")
         self.menu.draw(surface, theme)
         y = 714
-        for notice in reversed(self.app.services.notices[-3:]):
-            for line in reversed(theme.wrap(self._words(notice), "small", 1200)):
+        # Notices are for whoever runs the machine; a museum's public screen is no place
+        # for them (the kiosk logs them at start-up instead).
+        notices = [] if self.app.config.kiosk.enabled else self.app.services.notices[-3:]
+        for notice in reversed(notices):
+            for line in reversed(theme.wrap(notice, "small", 1200)):
                 theme.blit_text(surface, line, (640, y), "small", c.text_dim, "midbottom")
                 y -= 22
         if not self.app.config.kiosk.enabled:     # a touch screen has no letter keys
             theme.blit_text(surface, self.app.t("title.controls"),
                             (1270, 10), "small", c.text_dim, "topright")
 
-    def _words(self, notice: Text) -> str:
-        """A notice in words, with messages inside its parameters put into words too."""
-        if not isinstance(notice, Msg):
-            return notice
-        params = {name: self.app.strings(value) if isinstance(value, Msg) else value
-                  for name, value in notice.params.items()}
-        return self.app.t(notice.key, **params)
