@@ -106,13 +106,16 @@ class PartyDemoDirector(DemoDirector):
             self.shot(app, "podium")
         if "shot" in self.done_steps and self.once("save", 0):
             self.press(pygame.K_s)
-        if "save" in self.done_steps and self.once("shot_saved", 0.3):
+            self.signed_at = self.time_in_scene + 0.5       # the save lands, then the shot
+        if "save" in self.done_steps and self.time_in_scene >= self.signed_at \
+                and self.once("shot_saved", 0):
             self.shot(app, "podium_saved")
             saved = scene.session.saved_to
             if saved is not None and self.screenshots is not None:
                 # The contact sheet sits in the throw-away data folder; keep a copy to look at.
                 self.screenshots.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(saved, self.screenshots / "party_contact_sheet.png")
-        if "shot_saved" in self.done_steps and self.once("leave", 0.3):
+        if "shot_saved" in self.done_steps and self.time_in_scene >= self.signed_at + 0.3 \
+                and self.once("leave", 0):
             self.finished = True
             self.press(pygame.K_ESCAPE)

@@ -42,3 +42,25 @@ def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "first-frame scene=title tensorflow=no" in proc.stdout
 
+
+
+PARTY_SCREENS = ("en_title", "en_lobby", "en_pass_r1", "en_paint", "en_round1_reveal",
+                 "ro_pass_r2", "ro_paint", "ro_round2_reveal", "ro_podium", "ro_podium_saved")
+
+
+def test_party_demo_plays_two_rounds_in_two_languages_and_saves(tmp_path):
+    """The issue's command: three bots, two rounds; the host switches to Romanian."""
+    out = tmp_path / "party"
+    proc = run_main("demo", "--party", "3", "--rounds", "2", "--screenshots", str(out),
+                    env_extra={"STYLE_DUEL_HOME": str(tmp_path / "home")}, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    names = sorted(p.name for p in out.glob("*.png"))
+    for screen in PARTY_SCREENS:
+        assert any(n.endswith(f"_{screen}.png") for n in names), (screen, names)
+    sheet = Image.open(out / "party_contact_sheet.png")
+    assert sheet.width == 1600 and sheet.height > 600
+    import sqlite3
+    db = sqlite3.connect(next((tmp_path / "home").rglob("leaderboard.sqlite3")))
+    rows = db.execute("SELECT name, mode FROM scores").fetchall()
+    assert len(rows) == 6 and {mode for _, mode in rows} == {"party"}
+    assert {name for name, _ in rows} == {"Ada", "Bruegel", "Cezanne"}

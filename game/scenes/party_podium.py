@@ -22,7 +22,7 @@ from game.ui.widgets import Button, Menu
 
 log = logging.getLogger(__name__)
 # Second place stands left of first, third right: the order of a real podium.
-STEPS = ((1, 640, 300), (0, 380, 230), (2, 900, 170))    # (step index, centre x, height)
+STEPS = ((0, 640, 300), (1, 380, 230), (2, 900, 170))    # (step index, centre x, height)
 STEP_W = 250
 FLOOR_Y = 560
 
