@@ -72,6 +72,10 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
     from game.scenes.title import TitleScene
 
     config_path = config_path or default_config_path()
+    if config.kiosk.enabled and director is None:
+        # An installation fills its screen however it was started (config or --kiosk);
+        # the demo stays in a window on a developer's desktop.
+        config.display.fullscreen = True
     try:
         services = build_services(config, config_path, notices)
     except StartupError as exc:

@@ -7,6 +7,7 @@ import pytest
 from game.app import App, AppOptions, FastClock
 from game.config import GameConfig
 from game.launcher import build_services
+from game.i18n import load_language
 from game.paths import default_config_path
 
 
@@ -69,3 +70,30 @@ def pump(app: App, events=(), frames: int = 1) -> None:
 
 def keydown(code: int, mod: int = 0) -> pygame.event.Event:
     return pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode="", scancode=0)
+
+
+def drawn_text(app) -> list[str]:
+    """Everything the theme renders during one frame."""
+    seen: list[str] = []
+    original = app.theme.text
+
+    def recording(text, role="body", color=None):
+        seen.append(app.strings(text))
+        return original(text, role, color)
+
+    app.theme.text = recording
+    try:
+        pump(app)
+    finally:
+        app.theme.text = original
+    return seen
+
+
+# English strings whose Romanian differs: if one of these is drawn in Romanian, a screen
+# forgot to translate it.
+ENGLISH_ONLY = {value for key, value in load_language("en").items()
+                if value != load_language("ro")[key] and "{" not in value and len(value) > 3}
+
+
+def english_left(words: list[str]) -> list[str]:
+    return [w for w in words if w in ENGLISH_ONLY]

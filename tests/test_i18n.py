@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from scene_kit import app, keydown, pump  # noqa: F401 (app is a fixture)
+from scene_kit import app, drawn_text, english_left, keydown, pump  # noqa: F401
 
 from game.i18n import LANGUAGES, LOCALE_DIR, Msg, Strings, load_language, placeholders
 
@@ -90,23 +90,6 @@ def test_unknown_language_and_missing_keys_never_crash():
     assert strings("Mona Lisa") == "Mona Lisa"                     # data stays as it is
 
 
-def drawn_text(app) -> list[str]:
-    """Everything the theme renders during one frame."""
-    seen: list[str] = []
-    original = app.theme.text
-
-    def recording(text, role="body", color=None):
-        seen.append(app.strings(text))
-        return original(text, role, color)
-
-    app.theme.text = recording
-    try:
-        pump(app)
-    finally:
-        app.theme.text = original
-    return seen
-
-
 def test_settings_switch_the_language_without_a_restart(app):
     from game.scenes.title import TitleScene
     app.stack.push(TitleScene(app))
@@ -118,14 +101,6 @@ def test_settings_switch_the_language_without_a_restart(app):
     pump(app, [keydown(pygame.K_ESCAPE)])
     words = drawn_text(app)
     assert "Joacă" in words and "Play" not in words
-
-
-ENGLISH_ONLY = {value for key, value in load_language("en").items()
-                if value != load_language("ro")[key] and "{" not in value and len(value) > 3}
-
-
-def english_left(words: list[str]) -> list[str]:
-    return [w for w in words if w in ENGLISH_ONLY]
 
 
 def test_solo_screens_show_no_english_in_romanian(app):

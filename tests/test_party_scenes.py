@@ -5,7 +5,7 @@ import sqlite3
 
 import numpy as np
 import pygame
-from scene_kit import app, keydown, pump  # noqa: F401 (app is a fixture)
+from scene_kit import app, drawn_text, english_left, keydown, pump  # noqa: F401
 
 from game.config import resolved_data_dir
 from models.messages import Result, ScoreResult
@@ -191,19 +191,28 @@ def test_escape_twice_on_the_pass_screen_ends_the_party(app):
     assert service.cancelled_rounds                     # the pair's jobs were stopped
 
 
-def test_party_screens_speak_romanian(app):
+def test_every_party_screen_speaks_romanian(app):
+    service = app.services.machines.service
     app.set_language("ro")
-    lobby = open_lobby(app)
-    drawn = []
-    original = app.theme.text
-
-    def recording(text, role="body", color=None):
-        drawn.append(app.strings(text))
-        return original(text, role, color)
-
-    app.theme.text = recording
-    pump(app)
-    assert "Începe petrecerea" in drawn and "Runde" in drawn
+    open_lobby(app, rounds=1, mode="host")
+    seen = {"lobby": drawn_text(app)}
     pump(app, [keydown(pygame.K_RETURN)])
-    assert any(line.startswith("Dă mouse-ul lui") for line in drawn)
-    assert lobby.settings.players[0].name == "Ada"
+    seen["host_pick"] = drawn_text(app)
+    pump(app, [keydown(pygame.K_RETURN)])
+    seen["pass"] = drawn_text(app)
+    paint_turn(app)
+    paint_turn(app)
+    seen["reveal_scoring"] = drawn_text(app)
+    answer_machines(app, service)
+    answer_scores(app, service, [5.0, 3.0])
+    seen["reveal"] = drawn_text(app)
+    pump(app, [keydown(pygame.K_RETURN)])
+    seen["podium"] = drawn_text(app)
+    pump(app, [keydown(pygame.K_s)])
+    seen["podium_saved"] = drawn_text(app)
+    assert {name: english_left(words) for name, words in seen.items()} == \
+        {name: [] for name in seen}
+    assert "Începe petrecerea" in seen["lobby"] and "Gazdă: alege perechea rundei" in \
+        seen["host_pick"]
+    assert "Dă mouse-ul lui Ada" in seen["pass"] and "Ada câștigă!" in seen["podium"]
+    assert any(line.startswith("Salvat: 2 picturi") for line in seen["podium_saved"])
