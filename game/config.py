@@ -22,28 +22,18 @@ import tomli_w
 from game import paths
 from game.i18n import LANGUAGES
 from game.kiosk import KioskSettings, validate_kiosk
+from game.limits import field_limits
 from game.round import MAX_SECONDS, MIN_SECONDS
 
 TEXT_SIZES = ("small", "medium", "large")
 LEADERBOARD_FILENAME = "leaderboard.sqlite3"
 
 
-def _limits(*, low: float | None = None, high: float | None = None,
-            choices: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Field metadata read by the validator, so each limit is declared once, by its field."""
-    meta: dict[str, Any] = {}
-    if low is not None and high is not None:
-        meta["range"] = (low, high)
-    if choices is not None:
-        meta["choices"] = choices
-    return meta
-
-
 @dataclass
 class RoundSettings:
     # 90 s is enough to block in shapes yet keeps a queue of players moving; the range
     # matches what game.round.Round accepts.
-    seconds: int = field(default=90, metadata=_limits(low=MIN_SECONDS, high=MAX_SECONDS))
+    seconds: int = field(default=90, metadata=field_limits(low=MIN_SECONDS, high=MAX_SECONDS))
 
 
 @dataclass
@@ -51,15 +41,15 @@ class DisplaySettings:
     # Windowed by default so a first run on a laptop does not grab the whole screen.
     fullscreen: bool = False
     # Larger text for kiosks viewed from a distance or players who need it.
-    text_size: str = field(default="medium", metadata=_limits(choices=TEXT_SIZES))
+    text_size: str = field(default="medium", metadata=field_limits(choices=TEXT_SIZES))
     # The player-facing language; each one has a folder of strings in game/locale/.
-    language: str = field(default="en", metadata=_limits(choices=LANGUAGES))
+    language: str = field(default="en", metadata=field_limits(choices=LANGUAGES))
 
 
 @dataclass
 class SoundSettings:
     # Below full volume so the first sound on unknown speakers is not a shock.
-    volume: float = field(default=0.8, metadata=_limits(low=0.0, high=1.0))
+    volume: float = field(default=0.8, metadata=field_limits(low=0.0, high=1.0))
     muted: bool = False
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pygame
 from PIL import Image
 
+from game.files import fsync_folder
 from game.i18n import Strings
 from game.services import array_to_surface, fit_surface
 
@@ -213,7 +214,7 @@ def save_contact_sheet(surface: pygame.Surface, folder: Path, stem: str) -> Path
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return final
 
 
@@ -437,17 +438,3 @@ def _save_error(folder: Path, exc: OSError) -> OSError:
     # OSError(errno, ...) comes back as the matching subclass (PermissionError, ...), so
     # callers can still tell a read-only folder from a full disk.
     return OSError(exc.errno, message) if exc.errno is not None else OSError(message)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open folders this way.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

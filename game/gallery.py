@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from brushes.record import StrokeRecord
+from game.files import fsync_folder
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +104,6 @@ def _checked_score(score: float | None) -> float | None:
     return None if score is None else float(score)
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes new names and renames durable on POSIX; Windows cannot open folders this way.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _write_synced(path: Path, data: bytes) -> None:
     # On disk before meta.json calls the entry complete, or a power cut could show zeros.
     with open(path, "wb") as handle:
@@ -130,7 +121,7 @@ def _write_meta(folder: Path, meta: dict) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_folder(folder)
 
 
 def _png(image: np.ndarray) -> bytes:
@@ -234,7 +225,7 @@ class Gallery:
         except OSError as err:
             shutil.rmtree(folder, ignore_errors=True)  # no meta.json: invisible anyway
             raise _fail("save the painting", folder, err) from err
-        _fsync_dir(self.root)
+        fsync_folder(self.root)
         self._tidy()
         return _read_meta(folder)[1]
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pygame
 
 from game.i18n import Msg
+from game.limits import field_limits
 
 DEFAULT_ADMIN_CHORD = "ctrl+alt+shift+q"
 NAME_MODES = ("keyboard", "onscreen", "anonymous")
@@ -384,16 +385,6 @@ def blocks_quit_event(event: Any) -> bool:
 
 # --- settings ---------------------------------------------------------------------------
 
-def _limits(*, low: float | None = None, high: float | None = None,
-            choices: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Field metadata in game.config's format, so its validator reads the same limits."""
-    meta: dict[str, Any] = {}
-    if low is not None and high is not None:
-        meta["range"] = (low, high)
-    if choices is not None:
-        meta["choices"] = choices
-    return meta
-
 
 @dataclass
 class KioskSettings:
@@ -404,17 +395,17 @@ class KioskSettings:
     # Three modifiers and a letter are rarely pressed together by accident; see AdminChord.
     admin_chord: str = DEFAULT_ADMIN_CHORD
     # Idle title/menu screens switch to attract mode so passers-by see paintings move.
-    attract_after_s: float = field(default=45.0, metadata=_limits(low=5, high=3600))
+    attract_after_s: float = field(default=45.0, metadata=field_limits(low=5, high=3600))
     # Long enough to step back and look at a painting, short enough that a walked-away
     # round does not block the next visitor for long.
-    round_idle_s: float = field(default=40.0, metadata=_limits(low=10, high=600))
+    round_idle_s: float = field(default=40.0, metadata=field_limits(low=10, high=600))
     # The last part of round_idle_s shows "Still there?" so a thinking painter can stay.
-    warning_s: float = field(default=10.0, metadata=_limits(low=0, high=120))
+    warning_s: float = field(default=10.0, metadata=field_limits(low=0, high=120))
     # Reveal and name entry: time to read the score and type a name.
-    screen_idle_s: float = field(default=60.0, metadata=_limits(low=5, high=3600))
+    screen_idle_s: float = field(default=60.0, metadata=field_limits(low=5, high=3600))
     # How players name themselves: a real keyboard, the on-screen one (touch screens,
     # no keyboard to steal), or no names at all (nothing to moderate).
-    names: str = field(default="onscreen", metadata=_limits(choices=NAME_MODES))
+    names: str = field(default="onscreen", metadata=field_limits(choices=NAME_MODES))
     # Words the museum refuses in names, on top of blocklist_file; see game.blocklist.
     blocklist: list[str] = field(default_factory=list)
     # A UTF-8 text file, one word per line, so staff can edit the list without the config.
@@ -423,7 +414,7 @@ class KioskSettings:
     # rows stay in the file (nothing is deleted) and the staff can still read them.
     daily_reset: bool = True
     # How many of the day's paintings attract mode cycles through.
-    gallery_size: int = field(default=24, metadata=_limits(low=1, high=500))
+    gallery_size: int = field(default=24, metadata=field_limits(low=1, high=500))
     # Tourists: let players switch language from the title screen.
     language_button: bool = True
 

@@ -23,6 +23,7 @@ from types import TracebackType
 import numpy as np
 from PIL import Image
 
+from game.files import fsync_folder
 from game.names import (  # re-exported: callers may import name validation from here
     NAME_BAD_CHARACTERS,
     NAME_EMPTY,
@@ -202,20 +203,6 @@ def _move_aside(db_path: Path) -> Path:
     return target
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open folders this way.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _checked_painting(painting: np.ndarray) -> np.ndarray:
     if painting.ndim != 3 or painting.shape[2] != 3 or painting.dtype != np.uint8:
         raise ValueError(
@@ -295,7 +282,7 @@ class Leaderboard:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.paintings_dir)
+        fsync_folder(self.paintings_dir)
         return final
 
     def _stored_path(self, file: Path) -> str:

@@ -6,9 +6,6 @@ party once the lobby is valid; what stops it is listed in words.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import pygame
 
 from game.i18n import Msg
@@ -16,19 +13,13 @@ from game.names import NameRejected, validate_name
 from game.party import (MAX_PLAYERS, MAX_ROUNDS, MAX_SECONDS, MIN_ROUNDS, MIN_SECONDS,
                         PARTY_COLOURS, PartySettings, Player, check_settings)
 from game.scene import Scene
+from game.ui.setting_rows import SettingRow, draw_setting_row
 from game.ui.widgets import Button, Menu, TextField, draw_panel
 
 PAIR_MODES = ("same", "random", "host")
 ROW_H = 52
 LIST_TOP = 150
 FIELD_RECT = pygame.Rect(60, 590, 420, 56)
-
-
-@dataclass
-class LobbyRow:
-    label: Msg
-    show: Callable[[], str]
-    change: Callable[[int], None]     # step -1 / +1
 
 
 class LobbyScene(Scene):
@@ -48,10 +39,10 @@ class LobbyScene(Scene):
         pygame.key.start_text_input()
         s = self.settings
         self.rows = [
-            LobbyRow(Msg("party.rounds"), lambda: str(s.rounds), self._rounds),
-            LobbyRow(Msg("party.seconds"), lambda: self.app.t("settings.seconds",
+            SettingRow(Msg("party.rounds"), lambda: str(s.rounds), self._rounds),
+            SettingRow(Msg("party.seconds"), lambda: self.app.t("settings.seconds",
                                                               seconds=s.seconds), self._seconds),
-            LobbyRow(Msg("party.pairs"), lambda: self.app.t(f"party.pairs_{s.pair_mode}"),
+            SettingRow(Msg("party.pairs"), lambda: self.app.t(f"party.pairs_{s.pair_mode}"),
                      self._pairs),
         ]
         self.menu = Menu(vertical=False)
@@ -242,15 +233,7 @@ class LobbyScene(Scene):
         theme = self.app.theme
         c = theme.colors
         for i, row in enumerate(self.rows):
-            rect = self.row_rect(i)
-            focused = i == self.index
-            draw_panel(surface, theme, rect)
-            if focused:
-                pygame.draw.rect(surface, c.accent, rect, 2, border_radius=12)
-            theme.blit_text(surface, row.label, (rect.x + 20, rect.centery), "body",
-                            c.text if focused else c.text_dim, "midleft")
-            theme.blit_text(surface, f"‹  {row.show()}  ›", (rect.right - 20, rect.centery),
-                            "body", c.accent if focused else c.text, "midright")
+            draw_setting_row(surface, theme, self.row_rect(i), row, i == self.index, inset=20)
         mode = Msg(f"party.pairs_{self.settings.pair_mode}_help")
         for k, line in enumerate(self.app.theme.wrap(mode, "small", 560)[:3]):
             theme.blit_text(surface, line, (680, 382 + 22 * k), "small", c.text_dim)

@@ -4,24 +4,14 @@ Up/Down choose a row, Left/Right change it (Enter toggles), Esc saves and goes b
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import pygame
 
 from game.round import MAX_SECONDS, MIN_SECONDS
 from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg
 from game.scene import Scene
-from game.ui.widgets import draw_panel
+from game.ui.setting_rows import SettingRow, draw_setting_row
 
 TEXT_SIZES = ("small", "medium", "large")
-
-
-@dataclass
-class SettingRow:
-    label: Msg
-    show: Callable[[], str]
-    change: Callable[[int], None]     # step -1 / +1
 
 
 class SettingsScene(Scene):
@@ -131,15 +121,7 @@ class SettingsScene(Scene):
         theme.blit_text(surface, self.app.t("settings.heading"), (640, 50), "h1", c.accent,
                         "midtop")
         for i, row in enumerate(self.rows):
-            rect = self.row_rect(i)
-            focused = i == self.index
-            draw_panel(surface, theme, rect)
-            if focused:
-                pygame.draw.rect(surface, c.accent, rect, 2, border_radius=12)
-            theme.blit_text(surface, row.label, (rect.x + 24, rect.centery), "body",
-                            c.text if focused else c.text_dim, "midleft")
-            theme.blit_text(surface, f"‹  {row.show()}  ›", (rect.right - 24, rect.centery),
-                            "body", c.accent if focused else c.text, "midright")
+            draw_setting_row(surface, theme, self.row_rect(i), row, i == self.index)
         back = self.back_rect()
         pygame.draw.rect(surface, c.panel_light, back, border_radius=8)
         theme.blit_text(surface, self.app.t("settings.save_back"), back.center, "body", c.text,
