@@ -23,10 +23,11 @@ from types import MappingProxyType
 import numpy as np
 import pygame
 
+from game.admin_chord import AdminChord, blocks_quit_event
 from game.app import STEP
 from game.gallery import ENGINES, GalleryError
 from game.i18n import Msg
-from game.kiosk import AdminChord, IdleContext, IdleWatch, blocks_quit_event
+from game.idle import IdleContext, IdleWatch
 from game.round import Round
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,9 @@ import pytest
 
 from game import i18n
 from game.i18n import Msg
-from game.kiosk import (
-    DEFAULT_ADMIN_CHORD, AdminChord, IdlePolicy, IdleTimer, IdleWatch, KioskSettings,
-    blocks_quit_event, idle_warning, is_input_event, parse_chord, validate_kiosk,
-)
+from game.admin_chord import DEFAULT_ADMIN_CHORD, AdminChord, blocks_quit_event, parse_chord
+from game.idle import IdlePolicy, IdleTimer, IdleWatch, idle_warning, is_input_event
+from game.kiosk import KioskSettings, validate_kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
 CHORD_MODS = pygame.KMOD_LCTRL | pygame.KMOD_LALT | pygame.KMOD_LSHIFT

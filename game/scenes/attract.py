@@ -12,9 +12,9 @@ entry is logged and skipped, never shown half and never allowed to stop the kios
 from __future__ import annotations
 
 import logging
-from types import MappingProxyType
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Iterator
 
 import numpy as np
@@ -23,7 +23,8 @@ import pygame
 from brushes import Canvas, replay_steps
 from game.gallery import GalleryEntry
 from game.i18n import Msg
-from game.kiosk import ATTRACT_PROMPT, ROUND_ENDED_IDLE, is_input_event
+from game.idle import is_input_event
+from game.kiosk import ATTRACT_PROMPT, ROUND_ENDED_IDLE
 from game.kiosk_mode import shown_name
 from game.scene import Scene
 from game.scenes.gallery_view import clip_text
