@@ -78,6 +78,12 @@ class KioskController:
         self.app.frame_hooks.append(self.step)
         self.app.overlay_drawers.append(self.draw_overlay)
         self.app.services.kiosk = self
+        if self.app.config.display.fullscreen:
+            # Alt+Tab and the Super key stay inside the game, not on the museum's desktop.
+            try:
+                pygame.event.set_keyboard_grab(True)
+            except pygame.error as exc:
+                log.info("keyboard grab not available: %s", exc)
         # The public screen shows no staff notices (config warnings, missing networks):
         # they go to the log, where whoever looks after the kiosk reads them.
         for notice in self.app.services.notices:
@@ -148,16 +154,17 @@ class KioskController:
         self.app.replace(AttractScene(self.app, round_ended=round_ended))
 
     # -- the gallery -----------------------------------------------------------------------
-    def keep(self, round_: Round, stroke_log, player: str = "") -> None:
+    def keep(self, round_: Round, stroke_log, player: str = "") -> bool:
         """Add a finished round to the gallery, once; never raises (the visitor plays on).
 
         Rounds given up or discarded are not kept. The machines' pictures that exist now
-        are saved with it; a score that lands later is written into the entry.
+        are saved with it; a score that lands later is written into the entry. True when
+        the round is in the gallery: its score job must then be left to finish.
         """
         if round_.gave_up or round_.painting is None or round_.phase != "finished":
-            return
+            return False
         if self._kept_round == round_.round_id:
-            return
+            return True
         self._kept_round = round_.round_id
         painting = round_.painting
         size = getattr(round_, "canvas_size", None) or (painting.shape[1], painting.shape[0])
@@ -174,9 +181,10 @@ class KioskController:
         except (GalleryError, OSError, ValueError) as exc:
             log.error("could not add the painting to the gallery: %s", exc)
             self.show_toast(Msg("kiosk.gallery_failed"))
-            return
+            return False
         if round_.scoring.status in ("waiting", "scoring"):
             round_.score_listeners.append(self._score_writer(entry.entry_id))
+        return True
 
     def _score_writer(self, entry_id: str):
         gallery = self.app.services.gallery

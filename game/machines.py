@@ -49,7 +49,10 @@ def apply_message(slot: EngineSlot, message) -> None:
         slot.image, slot.seconds = message.image, message.seconds
         slot.iteration = message.iterations
         slot.label = display_label(message.label)
-        slot.settings_text = message.settings_text
+        # The worker writes its settings in English (model terms); the sentence around
+        # them is the player's language.
+        slot.settings_text = (Msg("machines.settings", text=message.settings_text)
+                              if message.settings_text else "")
         slot.detail = (Msg("machines.took_iterations", seconds=message.seconds,
                            iterations=message.iterations) if message.iterations > 1
                        else Msg("machines.took", seconds=message.seconds))

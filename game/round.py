@@ -52,7 +52,7 @@ class EngineSlot:
     detail: Text = ""  # player-facing line under the slot, e.g. "waiting for the models"
     job_id: str | None = None  # the NST job filling this slot; answers for others are ignored
     iteration: int = 0  # optimiser iterations so far (Gatys keeps refining on screen)
-    settings_text: str = ""  # one line: the settings that made the picture
+    settings_text: Text = ""  # one line: the settings that made the picture
 
 
 @dataclass

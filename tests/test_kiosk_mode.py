@@ -23,7 +23,7 @@ from game.kiosk_mode import ANONYMOUS_NAME, KioskController
 from game.launcher import build_services
 from game.machines import Machines
 from game.paths import default_config_path
-from models.messages import Result
+from models.messages import Result, ScoreResult
 from scene_kit import FakeService, keydown, pump
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,7 +271,12 @@ def test_a_late_score_is_written_into_the_gallery_entry(make_app):
     app.services.kiosk.keep(scene.round, [])      # a second keep adds nothing
     (entry,) = app.services.gallery.recent()
     assert entry.score is None
-    scene.round.set_scores({"painting~magenta": 6.0, "painting~gatys": 7.0})
+    # The visitor left, but the score job was not cancelled: its answer reaches the entry.
+    fake = app.services.machines.service
+    assert scene.round.round_id not in fake.cancelled_rounds
+    fake.answers = [ScoreResult(scene.round.scoring.job_id,
+                                {"painting~magenta": 6.0, "painting~gatys": 7.0}, "enc", 0.1)]
+    pump(app, frames=2)
     assert app.services.gallery.recent()[0].score == 6.5
 
 

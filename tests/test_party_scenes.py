@@ -216,3 +216,86 @@ def test_every_party_screen_speaks_romanian(app):
         seen["host_pick"]
     assert "Dă mouse-ul lui Ada" in seen["pass"] and "Ada câștigă!" in seen["podium"]
     assert any(line.startswith("Salvat: 2 picturi") for line in seen["podium_saved"])
+
+
+def test_saving_waits_for_the_scores_and_a_retry_repeats_nothing(app, monkeypatch):
+    service = app.services.machines.service
+    open_lobby(app, names=("Ada", "Bruno"), rounds=1)
+    pump(app, [keydown(pygame.K_RETURN)])
+    paint_turn(app)
+    paint_turn(app)
+    answer_machines(app, service)
+    pump(app, [keydown(pygame.K_RETURN)])               # podium, scores still out
+    podium = app.stack.top
+    pump(app, [keydown(pygame.K_s)])
+    assert not podium.saved and not podium.save_button.enabled
+    answer_scores(app, service, [7.0, 5.0])
+    assert podium.save_button.enabled
+    board = app.services.leaderboard
+    real_add, calls = board.add, []
+
+    def add_then_fail(*args, **kwargs):                 # the disk fills after one row
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(board, "add", add_then_fail)
+    pump(app, [keydown(pygame.K_s)])
+    assert not podium.saved and podium.message.key == "party.save_failed"
+    pump(app, [keydown(pygame.K_s)])                    # space freed: try again
+    assert podium.saved
+    rows = board.top(10)
+    assert sorted((r.name, r.score) for r in rows) == [("Ada", 7.0), ("Bruno", 5.0)]
+    sheets = list((resolved_data_dir(app.config) / "parties").glob("*.png"))
+    assert len(sheets) == 1
+
+
+def test_leaving_an_unsaved_party_takes_two_presses(app):
+    service = app.services.machines.service
+    lobby = open_lobby(app, rounds=1)
+    pump(app, [keydown(pygame.K_RETURN)])
+    paint_turn(app)
+    paint_turn(app)
+    answer_machines(app, service)
+    answer_scores(app, service, [6.0, 2.0])
+    pump(app, [keydown(pygame.K_RETURN)])
+    podium = app.stack.top
+    pump(app, [keydown(pygame.K_a)])
+    assert app.stack.top is podium and podium.message.key == "party.unsaved_leave"
+    pump(app, [keydown(pygame.K_a)])
+    assert app.stack.top is lobby
+
+
+def test_host_pick_shows_the_party_clock_and_esc_once_keeps_the_party(app):
+    lobby = open_lobby(app, rounds=1, mode="host")
+    lobby.settings.seconds = 45
+    pump(app, [keydown(pygame.K_RETURN)])
+    pick = app.stack.top
+    assert pick.round_seconds() == 45
+    assert "45 seconds on the clock" in drawn_text(app)
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    assert app.stack.top is pick and pick.message.key == "party.leave_again"
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    assert app.stack.top is lobby and [p.name for p in lobby.settings.players] == ["Ada", "Bruno"]
+
+
+def test_an_unreadable_pair_is_explained_then_skipped(app, monkeypatch):
+    from game.image_loader import ImageLoadError
+    open_lobby(app, rounds=1)
+    pump(app, [keydown(pygame.K_RETURN)])
+    def unreadable(item):
+        raise ImageLoadError("broken.png", "not an image")
+
+    monkeypatch.setattr(app.services.images, "array", unreadable)
+    pass_scene = app.stack.top
+    pump(app, [keydown(pygame.K_RETURN)])
+    assert app.stack.top is pass_scene and "broken.png" in pass_scene.error
+    pump(app, [keydown(pygame.K_RETURN)])               # Ready again: the turn is skipped
+    assert app.stack.top.name == "party_pass" and app.stack.top.player.name == "Bruno"
+    turn = app.stack.top.session.party.round_turns(0)[0]
+    assert turn.painting_ref.gave_up and turn.painting_ref.painting is None
+    monkeypatch.undo()
+    paint_turn(app)
+    assert app.stack.top.name == "party_reveal"
+    assert turn.scored and turn.score is None           # counts 0, shown as "no score"

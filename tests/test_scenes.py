@@ -345,7 +345,7 @@ def test_reveal_captions_each_result_with_its_settings(app):
                                        settings_text="style at 256 px, strength 1")]
     app.stack.push(RevealScene(app, round_))
     pump(app, frames=90)
-    assert round_.slots["magenta"].settings_text == "style at 256 px, strength 1"
+    assert app.strings(round_.slots["magenta"].settings_text) == "style at 256 px, strength 1"
     pixels = pygame.surfarray.array3d(app.screen).astype(int)   # (x, y, 3)
     # The Magenta slot is (448, 120, 384, 330); the 4:3 picture fills 384x288 at its centre.
     column = pixels[448 + 192, 141 + 4:429 - 2].mean(axis=1)    # inside the picture only
@@ -365,3 +365,16 @@ def test_leaderboard_shows_a_score_that_lands_after_signing(app):
     pump(app, frames=70)                               # a little over RELOAD_S
     assert not scene.waiting_for_score()
     assert scene.tables["leaderboard.all_time"][0].score == 7.3
+
+
+def test_settings_that_cannot_be_saved_say_so_and_stay_open(app, tmp_path):
+    from game.scenes.settings import SettingsScene
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app.services.config_path = blocker / "sub" / "config.toml"
+    scene = SettingsScene(app)
+    app.stack.push(scene)
+    pump(app, [keydown(pygame.K_ESCAPE)])
+    pump(app)                                  # the next frame draws the message
+    assert app.stack.top is scene
+    assert app.strings(scene.message).startswith("Settings could not be saved to")

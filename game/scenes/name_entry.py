@@ -118,13 +118,13 @@ class NameEntryScene(Scene):
 
     def kiosk_leave(self) -> None:
         """Leaving unsigned (Skip, or the kiosk's idle time-out)."""
-        self._keep("")
-        self.app.services.machines.abandon(self.round)
+        if not self._keep(""):
+            # Nobody waits for this round any more; a kept one still gets its score.
+            self.app.services.machines.abandon(self.round)
 
-    def _keep(self, player: str) -> None:
+    def _keep(self, player: str) -> bool:
         kiosk = getattr(self.app.services, "kiosk", None)   # None outside kiosk mode
-        if kiosk is not None:
-            kiosk.keep(self.round, self.stroke_log, player=player)
+        return kiosk is not None and kiosk.keep(self.round, self.stroke_log, player=player)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if self.keyboard is not None:

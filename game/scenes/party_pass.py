@@ -9,6 +9,7 @@ from __future__ import annotations
 import pygame
 
 from game.i18n import Msg
+from game.image_loader import ImageLoadError
 from game.party import Turn
 from game.party_session import PartySession
 from game.scene import Scene
@@ -57,15 +58,30 @@ class HostPickScene(SetupScene):
         super().__init__(app)
         self.session = session
         self.round_index = round_index
+        self.leave_armed = False       # Esc twice ends the party; once could be a slip
+
+    def round_seconds(self) -> int:
+        return self.session.settings.seconds
 
     def start(self) -> None:
+        images = self.app.services.images
+        try:
+            images.array(self.content), images.array(self.style)
+        except ImageLoadError as exc:
+            self.message = str(exc)         # the host picks another pair
+            return
         self.session.party.set_round_pair(self.round_index, self.content.id, self.style.id)
         self.app.services.sound.play("click")
         begin_round(self.app, self.session, self.round_index)
 
     def back(self) -> None:
-        from game.scenes.party_podium import confirm_leave
-        confirm_leave(self.app, self.session)
+        """Esc twice: back to the lobby, players kept; the party's jobs stop."""
+        if self.leave_armed:
+            self.session.abandon()
+            self.app.pop()
+            return
+        self.leave_armed = True
+        self.message = Msg("party.leave_again")
 
 
 class PassScene(Scene):
@@ -81,6 +97,7 @@ class PassScene(Scene):
         self.pictures = ((content, images.surface(content, PAIR_BOX)),
                          (style, images.surface(style, PAIR_BOX)))
         self.leave_armed = False       # Esc twice ends the party; once could be a slip
+        self.error: str | None = None  # the pair could not be read: Ready again skips
 
     def enter(self) -> None:
         self.menu = Menu(vertical=False)
@@ -90,6 +107,17 @@ class PassScene(Scene):
 
     def ready(self) -> None:
         from game.scenes.paint import PaintScene
+        content, style = self.session.items(self.turn)
+        try:
+            self.app.services.images.array(content), self.app.services.images.array(style)
+        except ImageLoadError as exc:
+            if self.error is None:
+                self.error = str(exc)       # say why; Ready again skips the turn
+                return
+            round_ = self.session.round_for(self.turn)
+            round_.give_up()                # no painting, no score: counts 0, flagged
+            turn_done(self.app, self.session)
+            return
         round_ = self.session.round_for(self.turn)
         self.app.services.sound.play("click")
         self.app.replace_top(PaintScene(
@@ -126,6 +154,9 @@ class PassScene(Scene):
         theme.blit_text(surface, Msg("party.ready_hint", name=self.player.name,
                                      seconds=self.session.settings.seconds),
                         (640, 580), "body", c.text, "midbottom")
+        if self.error is not None:
+            theme.blit_text(surface, Msg("party.pair_unreadable", reason=self.error[:120]),
+                            (640, 600), "small", c.urgent, "midbottom")
         hint = Msg("party.leave_again") if self.leave_armed else Msg("party.leave_hint")
         theme.blit_text(surface, hint, (1268, 700), "small",
                         c.urgent if self.leave_armed else c.text_dim, "bottomright")

@@ -1,8 +1,9 @@
 """The end of a party: the podium (ties share a step), the final scoreboard, and saving.
 
 "Save the party" writes one contact-sheet PNG of every round into <data>/parties/ and puts
-every painting on the leaderboard (mode "party"). Scores still on their way are waited for
-on screen; a painting saved before its score lands gets it when it lands.
+every painting on the leaderboard (mode "party"). It waits until every score has landed
+(each one does: a failed machine or scorer gives "no score"), so the sheet and the board
+show the final standings. Leaving an unsaved party takes Esc twice.
 """
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ class PartyPodiumScene(Scene):
         self.session = session
         self.message: Msg | None = None
         self.saved = False
+        self.leave_armed = False
+        # What a failed save already wrote, so a retry neither repeats rows nor sheets.
+        self._rows: dict[int, int] = {}          # id(turn) -> leaderboard row id
+        self._sheet_path = None
         self.time = 0.0
 
     def enter(self) -> None:
@@ -79,15 +84,18 @@ class PartyPodiumScene(Scene):
 
     # -- actions -------------------------------------------------------------------
     def save(self) -> None:
-        if self.saved:
+        if self.saved or self.session.party.unscored_turns():
             return
         services = self.session.services
         when = self.session.started_at
         try:
-            sheet = render_contact_sheet(contact_sheet(self.session, f"{when:%Y-%m-%d %H:%M}"),
-                                         self.app.strings)
-            folder = resolved_data_dir(self.app.config) / "parties"
-            path = save_contact_sheet(sheet, folder, f"party-{when:%Y-%m-%d-%H%M}")
+            if self._sheet_path is None:
+                sheet = render_contact_sheet(
+                    contact_sheet(self.session, f"{when:%Y-%m-%d %H:%M}"), self.app.strings)
+                folder = resolved_data_dir(self.app.config) / "parties"
+                self._sheet_path = save_contact_sheet(sheet, folder,
+                                                      f"party-{when:%Y-%m-%d-%H%M}")
+            path = self._sheet_path
             rows = self._save_rows(services.leaderboard)
         except (OSError, sqlite3.Error) as exc:
             log.error("could not save the party: %s", exc)
@@ -99,31 +107,36 @@ class PartyPodiumScene(Scene):
         self.message = Msg("party.saved", path=str(path), count=rows)
 
     def _save_rows(self, board) -> int:
-        """One leaderboard row per painting; a score still on its way is filled in later."""
-        count = 0
+        """One leaderboard row per painting (given-up turns have none)."""
         for turn in self.session.played_turns():
             round_ = turn.painting_ref
-            if round_.painting is None or round_.gave_up:
+            if round_.painting is None or round_.gave_up or id(turn) in self._rows:
                 continue
-            row = board.add(self.session.player(turn.player_index).name, round_.score,
+            row = board.add(self.session.player(turn.player_index).name, turn.score,
                             round_.content.id, round_.style.id, round_.painting,
                             content_title=round_.content.title,
                             style_title=round_.style.title,
                             round_seconds=round(round_.seconds), mode="party")
-            if round_.scoring.status in ("waiting", "scoring"):
-                round_.score_listeners.append(
-                    lambda landed, row_id=row.id: landed.score is not None
-                    and board.set_score(row_id, landed.score))
-            count += 1
-        return count
+            self._rows[id(turn)] = row.id
+        return len(self._rows)
 
     def again(self) -> None:
         """Back to the lobby with the same players and settings."""
-        self.session.abandon()
-        self.app.pop()
+        if self._confirmed():
+            self.session.abandon()
+            self.app.pop()
 
     def leave(self) -> None:
-        confirm_leave(self.app, self.session)
+        if self._confirmed():
+            confirm_leave(self.app, self.session)
+
+    def _confirmed(self) -> bool:
+        """A saved party leaves at once; an unsaved one asks for a second press."""
+        if self.saved or self.leave_armed:
+            return True
+        self.leave_armed = True
+        self.message = Msg("party.unsaved_leave")
+        return False
 
     # -- scene ---------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -132,6 +145,8 @@ class PartyPodiumScene(Scene):
     def update(self, dt: float) -> None:
         self.time += dt
         self.session.collect_scores()
+        if not self.saved:
+            self.save_button.enabled = not self.session.party.unscored_turns()
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
@@ -152,6 +167,9 @@ class PartyPodiumScene(Scene):
             for k, line in enumerate(theme.wrap(self.message, "small", 1200)[:2]):
                 theme.blit_text(surface, line, (640, 580 + 22 * k), "small",
                                 c.good if self.saved else c.urgent, "midtop")
+        elif not self.save_button.enabled and not self.saved:
+            theme.blit_text(surface, Msg("party.save_waits"), (640, 580), "small",
+                            c.text_dim, "midtop")
         self.menu.draw(surface, theme)
 
     def _draw_podium(self, surface: pygame.Surface) -> None:

@@ -92,13 +92,13 @@ class RevealScene(Scene):
 
     def kiosk_leave(self) -> None:
         """The player moves on (a button, or the kiosk's idle time-out)."""
-        self._keep()
-        self.app.services.machines.abandon(self.round)
+        if not self._keep():
+            # Nobody waits for this round any more; a kept one still gets its score.
+            self.app.services.machines.abandon(self.round)
 
-    def _keep(self) -> None:
+    def _keep(self) -> bool:
         kiosk = getattr(self.app.services, "kiosk", None)   # None outside kiosk mode
-        if kiosk is not None:
-            kiosk.keep(self.round, self.stroke_log)
+        return kiosk is not None and kiosk.keep(self.round, self.stroke_log)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         self.menu.handle_event(event)

@@ -126,7 +126,7 @@ class SettingsScene(Scene):
         pygame.draw.rect(surface, c.panel_light, back, border_radius=8)
         theme.blit_text(surface, self.app.t("settings.save_back"), back.center, "body", c.text,
                         "center")
-        note = self.message or self.app.t("settings.saved_to",
+        note = self.app.strings(self.message) if self.message else self.app.t("settings.saved_to",
                                           path=self.app.services.config_path)
         theme.blit_text(surface, note[:130], (640, 690), "small",
                         c.urgent if self.message else c.text_dim, "center")

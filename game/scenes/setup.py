@@ -59,6 +59,10 @@ class SetupScene(Scene):
         self.menu.focus = self.menu.buttons.index(self.start_button)
         self.app.services.machines.start()    # TensorFlow loads in the workers meanwhile
 
+    def round_seconds(self) -> int:
+        """The clock the round will have (a party sets its own)."""
+        return self.app.config.round.seconds
+
     # -- actions -------------------------------------------------------------------
     def back(self) -> None:
         self.app.pop()
@@ -136,7 +140,7 @@ class SetupScene(Scene):
         c = theme.colors
         theme.blit_text(surface, self.heading, (50, 30), "h1", c.accent)
         theme.blit_text(surface,
-                        self.app.t("setup.seconds", seconds=self.app.config.round.seconds),
+                        self.app.t("setup.seconds", seconds=self.round_seconds()),
                         (370, 48), "body", c.text_dim)
         for kind, item, caption in (("content", self.content, Msg("setup.paint_this")),
                                     ("style", self.style, Msg("setup.in_style_of"))):
