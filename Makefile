@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: play test demo bench clean
+.PHONY: play test demo bench soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/frame_time.py
+
+# 200 kiosk rounds with both NST workers (about 20 minutes on 2 cores).
+soak: $(STAMP)
+	$(PY) bench/soak.py --rounds 200 --json-out out/soak.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

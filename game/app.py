@@ -6,6 +6,7 @@ can run faster than real time with a clock that never sleeps.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import random
 import sys
@@ -91,11 +92,24 @@ class App:
 
     def replace(self, scene: Scene) -> None:
         self.stack.replace(scene)
+        self._collect_finished_scenes()
 
     def replace_top(self, scene: Scene) -> None:
         """Swap the top scene for another (reveal -> name entry) without touching the rest."""
         self.stack.pop()
         self.stack.push(scene)
+        self._collect_finished_scenes()
+
+    @staticmethod
+    def _collect_finished_scenes() -> None:
+        """Free the screens just left now, at a transition nobody sees.
+
+        A scene and its buttons' bound methods form a reference cycle, so a finished paint
+        scene (its canvas and undo tiles: about 22 MB) waits for Python's next full
+        collection. Left to chance, several pile up and the kiosk's memory creeps
+        (bench/soak.py measured +62 MB over 180 rounds without this, +23 MB with it).
+        """
+        gc.collect()
 
     def t(self, key: str, **params) -> str:
         """The current language's text for a catalogue key (game/locale/<lang>/*.toml)."""
