@@ -113,6 +113,21 @@ class Machines:
             self._slots.pop(job_id, None)
             self._scoring.pop(job_id, None)
 
+    def release(self, round_: Round) -> None:
+        """The player left but their painting is kept (kiosk gallery): stop the machines
+        still working on it, so the next visitor's jobs do not queue behind them, and score
+        it with the pictures that are done. A score already on its way is left alone."""
+        if self._service is None or round_.scoring.status == "scoring":
+            return
+        working = [job_id for job_id, slot in self._slots.items()
+                   if any(slot is mine for mine in round_.slots.values())]
+        if not working:
+            return
+        self.service.cancel_round(round_.round_id)
+        for job_id in working:
+            slot = self._slots.pop(job_id)
+            slot.status, slot.detail = "failed", Msg("machines.stopped")
+
     def update(self) -> None:
         if self._service is None:
             return

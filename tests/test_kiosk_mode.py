@@ -479,3 +479,24 @@ def test_kiosk_setup_cannot_open_files_on_the_museum_computer(make_app, tmp_path
     pump(app, [keydown(pygame.K_o),
                pygame.event.Event(pygame.DROPFILE, file=str(photo))])
     assert app.stack.top is setup and setup.content is before
+
+
+def test_a_visitor_leaving_stops_gatys_and_scores_with_magenta(make_app):
+    """The next visitor's jobs must not queue behind a departed visitor's Gatys."""
+    app = make_app()
+    scene = play_to_reveal(app, answer=False)
+    fake = app.services.machines.service
+    magenta = scene.round.slots["magenta"]
+    image = np.full((48, 64, 3), 90, np.uint8)
+    fake.answers = [Result(magenta.job_id, "magenta", "magenta", image, 1.0, 1, True)]
+    pump(app, frames=2)
+    pump(app, [keydown(pygame.K_ESCAPE)])               # leave while Gatys still works
+    assert scene.round.round_id in fake.cancelled_rounds
+    assert scene.round.slots["gatys"].status == "failed"
+    pump(app, frames=2)
+    score_jobs = [job for job in fake.jobs if job[1] == "score"]
+    assert score_jobs and score_jobs[-1][2] == ("magenta", "painting")
+    fake.answers = [ScoreResult(scene.round.scoring.job_id, {"painting~magenta": 5.5},
+                                "enc", 0.1)]
+    pump(app, frames=2)
+    assert app.services.gallery.recent()[0].score == 5.5

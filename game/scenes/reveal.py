@@ -92,9 +92,11 @@ class RevealScene(Scene):
 
     def kiosk_leave(self) -> None:
         """The player moves on (a button, or the kiosk's idle time-out)."""
-        if not self._keep():
-            # Nobody waits for this round any more; a kept one still gets its score.
-            self.app.services.machines.abandon(self.round)
+        if self._keep():
+            # Kept in the gallery: scored with what the machines have finished.
+            self.app.services.machines.release(self.round)
+        else:
+            self.app.services.machines.abandon(self.round)   # nobody waits for it
 
     def _keep(self) -> bool:
         kiosk = getattr(self.app.services, "kiosk", None)   # None outside kiosk mode
