@@ -7,8 +7,9 @@ walks off after Magenta's picture (Gatys cancelled), waits for the score and sig
 keyboard or anonymous), signs before the score lands, walks away mid-painting (discarded).
 
 After every round (when attract mode is back) it samples the game process's resident memory,
-open file descriptors and threads, each worker's memory, pid and restarts (with the reason
-the service gives), and the Machines bookkeeping. Targets: no crash; resident memory grows
+its live malloc'ed bytes (glibc mallinfo2: a leak climbs there, fragmentation does not), open
+file descriptors and threads, each worker's memory, pid and restarts (with the reason the
+service gives), and the Machines bookkeeping. Targets: no crash; resident memory grows
 less than 50 MB after round 20; open file handles flat after round 20 (FD_SLACK allows a
 pipe or two of a restart in flight). Per-round progress goes to stderr.
 
@@ -23,9 +24,11 @@ restarts counted and explained.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -54,6 +57,34 @@ def mb(value: float | None) -> float | None:
     return None if value is None else round(value / MB, 1)
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def glibc_mallinfo2():
+    """glibc's mallinfo2, or None (another libc): live malloc bytes, unlike RSS."""
+    try:
+        function = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    function.restype = _MallInfo2
+    return function
+
+
+def malloc_in_use(mallinfo2) -> float | None:
+    """MB the process has malloc'ed and not freed (heap in use plus mmap'ed blocks).
+
+    RSS also holds freed memory the allocator keeps and pages of half-empty heaps; this
+    counts only live blocks, so a steady climb here is a leak and not fragmentation.
+    """
+    if mallinfo2 is None:
+        return None
+    info = mallinfo2()
+    return mb(info.uordblks + info.hblkhd)
+
+
 class Sampler:
     """Collects one sample per round from the running app (called by the soak director)."""
 
@@ -66,11 +97,15 @@ class Sampler:
         self.samples: list[dict] = []
         self.snapshots: dict[str, object] = {}
         self.process = psutil.Process()
+        self.mallinfo2 = glibc_mallinfo2()
         self.started = time.monotonic()
 
     def __call__(self, app, report) -> None:
-        if self.collect:
-            gc.collect()        # --gc-each-round: what memory would be without cycle lag
+        collect_ms = None
+        if self.collect:        # --gc-each-round: what memory would be without cycle lag
+            start = time.perf_counter()
+            gc.collect()
+            collect_ms = round((time.perf_counter() - start) * 1000, 1)
         machines = app.services.machines
         workers = {engine: self._worker(status)
                    for engine, status in machines.status().items()}
@@ -80,6 +115,7 @@ class Sampler:
             "score_status": report.score_status, "reveal_timeout": report.reveal_timeout,
             "reveal_wait_s": report.reveal_wait_s, "wall_s": round(report.wall_s, 2),
             "rss_mb": mb(self.process.memory_info().rss),
+            "malloc_in_use_mb": malloc_in_use(self.mallinfo2),
             "fds": self.process.num_fds(), "threads": self.process.num_threads(),
             "children": len(self.process.children()),
             "workers": workers,
@@ -89,8 +125,10 @@ class Sampler:
             "service": vars(service.stats).copy() if service else {},
             "image_cache": {"arrays": len(app.services.images._arrays),
                             "surfaces": len(app.services.images._surfaces)},
+            "text_cache": len(app.theme._cache),
             # Full collections so far: dead scenes sit in reference cycles until one runs.
             "gc_full_collections": gc.get_stats()[2]["collections"],
+            "gc_collect_ms": collect_ms,
             "elapsed_s": round(time.monotonic() - self.started, 1),
         }
         self.samples.append(sample)
@@ -106,6 +144,7 @@ class Sampler:
                                 for e, w in workers.items())
         print(f"soak round {report.number}/{self.total} {report.kind:<10} "
               f"{report.outcome:<16} {sample['wall_s']:6.1f}s rss={sample['rss_mb']}MB "
+              f"malloc={sample['malloc_in_use_mb']}MB "
               f"fds={sample['fds']} threads={sample['threads']} workers: {workers_text}",
               file=sys.stderr, flush=True)
 
@@ -220,6 +259,8 @@ def summarize(args, sampler: Sampler, crash: str | None, home: Path, config,
         return result
     baseline = min(BASELINE_ROUND, played)
     rss, fds = series(samples, "rss_mb", baseline), series(samples, "fds", baseline)
+    in_use = series(samples, "malloc_in_use_mb", baseline) \
+        if samples[-1]["malloc_in_use_mb"] is not None else None
     threads = series(samples, "threads", baseline)
     walls = [s["wall_s"] for s in samples]
     by_kind: dict[str, list[float]] = {}
@@ -232,6 +273,7 @@ def summarize(args, sampler: Sampler, crash: str | None, home: Path, config,
         "rss_mb": rss,
         "rss_growth_after_round_20_mb": rss["growth_after_baseline"],
         "rss_growth_median_last_10_mb": rss["growth_median_last_10"],
+        "malloc_in_use_mb": in_use,
         "fds": fds,
         "fds_growth_after_round_20": fds["growth_after_baseline"],
         "threads": threads,
@@ -255,6 +297,8 @@ def summarize(args, sampler: Sampler, crash: str | None, home: Path, config,
         "service_stats": last["service"],
         "image_cache_last": last["image_cache"],
         "gc_full_collections": last["gc_full_collections"],
+        "gc_collect_ms_median": statistics.median(s["gc_collect_ms"] for s in samples)
+        if args.gc_each_round else None,
         **disk,
         "machine_load_1min": round(os.getloadavg()[0], 2),
         "targets": {"rss_growth_mb_max": RSS_GROWTH_MB_MAX, "fds_growth_max": FD_SLACK,
@@ -311,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="trace Python allocations (slow) and report the top growth")
     parser.add_argument("--gc-each-round", action="store_true",
                         help="gc.collect() before each sample (compare: cyclic garbage lag)")
+    parser.add_argument("--keep-home", action="store_true",
+                        help="keep the throw-away STYLE_DUEL_HOME (gallery, scores) to look at")
     parser.add_argument("--kill-worker-every", type=int, default=0, metavar="N",
                         help="SIGKILL a worker (engines in turn) after every Nth round, "
                              "to check restarts are counted and explained (0: never)")
@@ -333,7 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     sampler, crash, config = run(args, home)
     result = summarize(args, sampler, crash, home, config, time.monotonic() - start)
-    result["home"] = str(home)
+    if args.keep_home:
+        result["home"] = str(home)
+    else:
+        shutil.rmtree(home, ignore_errors=True)     # a 200-round home holds ~85 MB
     print(json.dumps(result, indent=2))
     if args.json_out is not None:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)

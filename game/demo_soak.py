@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -85,7 +86,7 @@ class SoakDirector(DemoDirector):
     arrived_at: float = 0.0                 # wall clock the reveal came up
     typed: int = 0
     touch_at: float = 0.0
-    scene_wall: tuple = (None, 0.0)         # (scene id, wall clock it came on top)
+    scene_wall: tuple = (None, 0.0)         # (weakref to the top scene, wall clock it came)
     app: object = None                      # kept so bench/soak.py can close it on a crash
 
     def __call__(self, app) -> None:
@@ -100,8 +101,9 @@ class SoakDirector(DemoDirector):
         scene, now = app.stack.top, time.monotonic()
         if scene is None:
             return
-        if self.scene_wall[0] != id(scene):
-            self.scene_wall = (id(scene), now)
+        watched = self.scene_wall[0]
+        if watched is None or watched() is not scene:     # a weakref: ids get reused
+            self.scene_wall = (weakref.ref(scene), now)
         elif now - self.scene_wall[1] > STUCK_WALL_S:
             raise SoakStuck(f"scene {scene.name!r} on top for {now - self.scene_wall[1]:.0f} s "
                             f"in round {self.round_index + 1}")
