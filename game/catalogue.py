@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from game.file_names import display_name, display_text, escaped_text
 from game.image_loader import DEFAULT_MAX_PIXELS, ImageLoadError, load_rgb, probe_image
 
 CATALOGUE_FILE = "catalogue.toml"
@@ -289,15 +290,17 @@ def _scan_user_folder(
 
 
 def _user_item(path: Path, kind: str, artist: str, licence: str) -> ArtItem:
+    # path stays as the OS gave it, so the file opens again even when its name is not
+    # UTF-8; everything shown or stored is made from it safely (game/file_names.py).
     return ArtItem(
         id=_user_id(path, kind),
         kind=kind,
         path=path,
-        title=pretty_title(path.name),
+        title=pretty_title(display_name(path)),
         artist=artist,
         year="",
         licence=licence,
-        source=str(path),
+        source=display_text(str(path)),
         user=True,
     )
 
@@ -306,10 +309,14 @@ def _user_id(path: Path, kind: str) -> str:
     """'user:<kind>:<folder hash>:<file name>': stable across runs, unique per file.
 
     The kind is part of the id because one folder may serve as both content and
-    style source, and item() must still find exactly one item.
+    style source, and item() must still find exactly one item. A name that is not UTF-8
+    appears backslash-escaped, so the id can be stored; such an escape could spell a real
+    name with a backslash in it, so then the whole path is hashed, keeping the two apart.
     """
-    folder_hash = hashlib.sha1(str(path.parent).encode("utf-8", "surrogateescape"))
-    return f"{_USER_ID_PREFIX}{kind}:{folder_hash.hexdigest()[:10]}:{path.name}"
+    name = escaped_text(path.name)
+    hashed = path.parent if name == path.name else escaped_text(str(path))
+    digest = hashlib.sha1(str(hashed).encode("utf-8", "surrogateescape"))
+    return f"{_USER_ID_PREFIX}{kind}:{digest.hexdigest()[:10]}:{name}"
 
 
 def _absolute(path: Path) -> Path:
@@ -338,5 +345,6 @@ def _check_kind(kind: str) -> None:
 
 
 def _warn(catalogue: Catalogue, message: str) -> None:
+    message = display_text(message)   # it names files, and the title screen shows it
     _log.warning("%s", message)
     catalogue.warnings.append(message)

@@ -4,7 +4,8 @@ The sheet is drawn onto a plain Surface (no display needed) at a fixed width and
 that grows with the party: a header with the final standings, then one band per round in
 which every distinct content/style pair shows its two machine answers once, followed by
 the paintings of everyone who painted that pair. Every word comes from the catalogue
-(`[contact_sheet]`); names and painting titles are data and are shown as they are.
+(`[contact_sheet]`); names and painting titles are data, shown as they are once made
+printable (a title from a file name that is not UTF-8 would stop pygame's fonts).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import numpy as np
 import pygame
 from PIL import Image
 
+from game.file_names import display_text
 from game.files import fsync_folder
 from game.i18n import Strings
 from game.services import array_to_surface, fit_surface
@@ -407,7 +409,12 @@ def _score_text(score: float | None, strings: Strings) -> str:
 
 
 def _fit_text(font: pygame.font.Font, text: str, width: int) -> str:
-    """text, cut short with an ellipsis if it is wider than width pixels."""
+    """text, cut short with an ellipsis if it is wider than width pixels.
+
+    Every piece of data drawn on the sheet passes here, and titles may come from file
+    names that are not UTF-8, which pygame's fonts refuse: so it is made showable first.
+    """
+    text = display_text(text)
     if font.size(text)[0] <= width:
         return text
     while text and font.size(text + "…")[0] > width:

@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from brushes.record import StrokeRecord
+from game.file_names import display_text
 from game.files import fsync_folder
 
 log = logging.getLogger(__name__)
@@ -136,10 +137,12 @@ def _read_meta(folder: Path) -> tuple[dict, GalleryEntry]:
     if created.tzinfo is None:
         raise ValueError("created_at has no time zone")
     width, height = (int(v) for v in meta["canvas_size"])
+    # display_text: entries saved before issue 9 may hold a file name's surrogate escapes.
     return meta, GalleryEntry(
         entry_id=folder.name, created_at=created.astimezone(timezone.utc),
-        content_title=str(meta["content_title"]), style_title=str(meta["style_title"]),
-        player=str(meta["player"]), score=_checked_score(meta["score"]),
+        content_title=display_text(str(meta["content_title"])),
+        style_title=display_text(str(meta["style_title"])),
+        player=display_text(str(meta["player"])), score=_checked_score(meta["score"]),
         mode=str(meta["mode"]), canvas_size=(width, height),
         canvas_seed=int(meta["canvas_seed"]), folder=folder)
 
@@ -204,8 +207,11 @@ class Gallery:
             raise ValueError("`when` must be timezone-aware; naive times are ambiguous")
         created = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
         folder = self.root / f"{created:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-        meta = {"version": 1, "created_at": created.isoformat(), "content_title": content_title,
-                "style_title": style_title, "player": player, "score": _checked_score(score),
+        # Titles may come from file names that are not UTF-8: stored as they will be shown.
+        meta = {"version": 1, "created_at": created.isoformat(),
+                "content_title": display_text(content_title),
+                "style_title": display_text(style_title), "player": display_text(player),
+                "score": _checked_score(score),
                 "mode": mode, "canvas_size": [width, height], "canvas_seed": int(canvas_seed)}
         # Encoded before touching the disk, so bad input never leaves a folder behind;
         # mtime=0 because the same log should always give the same bytes.

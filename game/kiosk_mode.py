@@ -182,6 +182,10 @@ class KioskController:
             log.error("could not add the painting to the gallery: %s", exc)
             self.show_toast(Msg("kiosk.gallery_failed"))
             return False
+        except Exception:  # noqa: BLE001 - "never raises": the visitor plays on
+            log.exception("could not add the painting to the gallery")
+            self.show_toast(Msg("kiosk.gallery_failed"))
+            return False
         if round_.scoring.status in ("waiting", "scoring"):
             round_.score_listeners.append(self._score_writer(entry.entry_id))
         return True
@@ -195,6 +199,9 @@ class KioskController:
             except (GalleryError, OSError, ValueError) as exc:
                 log.error("could not store the late score of gallery entry %s: %s",
                           entry_id, exc)
+            except Exception:  # noqa: BLE001 - runs from the game loop; the entry stays
+                log.exception("could not store the late score of gallery entry %s",
+                              entry_id)
 
         return write
 

@@ -23,6 +23,7 @@ from types import TracebackType
 import numpy as np
 from PIL import Image
 
+from game.file_names import display_text, escaped_text
 from game.files import fsync_folder
 from game.names import (  # re-exported: callers may import name validation from here
     NAME_BAD_CHARACTERS,
@@ -290,7 +291,8 @@ class Leaderboard:
         try:
             return file.relative_to(self.db_path.parent).as_posix()
         except ValueError:
-            return str(file)
+            # SQLite takes only UTF-8; a folder name that is not would raise on INSERT.
+            return escaped_text(str(file))
 
     def _row(self, values: tuple) -> ScoreRow:
         (row_id, name, score, content_id, style_id, content_title, style_title,
@@ -331,9 +333,12 @@ class Leaderboard:
         image = _checked_painting(painting)
         created = _utc_text(when if when is not None else datetime.now(timezone.utc))
         file = self._write_png(image)
+        # Ids and titles may come from file names that are not UTF-8 (game/file_names.py):
+        # ids keep every byte as an escape, titles become printable; SQLite takes both.
         values = (
-            clean_name, clean_score, str(content_id), str(style_id), content_title,
-            style_title, created, self._stored_path(file), int(round(round_seconds)), mode,
+            clean_name, clean_score, escaped_text(str(content_id)), escaped_text(str(style_id)),
+            display_text(content_title), display_text(style_title), created,
+            self._stored_path(file), int(round(round_seconds)), mode,
         )
         try:
             # One autocommitted statement: if it raises, nothing was written.

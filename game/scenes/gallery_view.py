@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 import pygame
 
+from game.file_names import display_text
 from game.gallery import GalleryEntry
 from game.i18n import Msg
 from game.kiosk_mode import shown_name
@@ -203,6 +204,7 @@ class GalleryViewScene(Scene):
 
 def clip_text(theme, text: str, width: int, role: str = "small") -> str:
     """Shorten text with an ellipsis until it fits width pixels."""
+    text = display_text(text)    # a title from a file name that is not UTF-8 cannot be measured
     font = theme.fonts[role]
     if font.size(text)[0] <= width:
         return text

@@ -46,6 +46,11 @@ def store_score(app, round_: Round, name: str) -> ScoreRow | Msg:
         # Nothing is lost: the painting stays here and the player can try again.
         log.error("could not save score: %s", exc)
         return Msg("name_entry.save_failed", reason=str(exc))
+    except Exception:  # noqa: BLE001
+        # The save boundary: a bug in the store (issue 9: a file name that was not UTF-8)
+        # must cost one message, never the painting or the kiosk.
+        log.exception("could not save score")
+        return Msg("name_entry.save_failed", reason=Msg("common.unexpected_error"))
     if round_.scoring.status in ("waiting", "scoring"):
         round_.score_listeners.append(_score_updater(app, row.id))
     return row
@@ -61,6 +66,8 @@ def _score_updater(app, row_id: int):
             board.set_score(row_id, round_.score)
         except (OSError, sqlite3.Error, ValueError) as exc:
             log.error("could not store the late score of row %s: %s", row_id, exc)
+        except Exception:  # noqa: BLE001 - runs from the game loop: the row stays unscored
+            log.exception("could not store the late score of row %s", row_id)
 
     return update
 

@@ -101,6 +101,12 @@ class PartyPodiumScene(Scene):
             log.error("could not save the party: %s", exc)
             self.message = Msg("party.save_failed", reason=str(exc))
             return
+        except Exception:  # noqa: BLE001
+            # The save boundary: a bug must cost one message, never the party's paintings.
+            log.exception("could not save the party")
+            self.message = Msg("party.save_failed_unexpected",
+                               reason=Msg("common.unexpected_error"))
+            return
         self.saved = True
         self.session.saved_to = path
         self.save_button.enabled = False

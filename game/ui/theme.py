@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from game.file_names import display_text
 from game.i18n import Strings, Text
 
 SCREEN_SIZE = (1280, 720)  # logical size; pygame.SCALED stretches it to the window
@@ -90,6 +91,9 @@ class Theme:
         text = self.strings(text)
         lines: list[str] = []
         for paragraph in text.split("\n"):
+            # Measuring, like drawing, refuses a lone surrogate (a file name that is not
+            # UTF-8 inside an error message); showing a replacement mark beats stopping.
+            paragraph = display_text(paragraph)
             line = ""
             for word in paragraph.split():
                 trial = f"{line} {word}".strip()

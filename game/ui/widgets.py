@@ -7,6 +7,7 @@ from typing import Callable
 
 import pygame
 
+from game.file_names import display_text
 from game.i18n import Text
 from game.ui.theme import Theme
 
@@ -157,7 +158,8 @@ class TextField:
         c = theme.colors
         pygame.draw.rect(surface, c.panel_light, rect, border_radius=8)
         pygame.draw.rect(surface, c.accent, rect, width=2, border_radius=8)
-        shown = self.text
+        # A dropped file's path may not be UTF-8: shown safely, submitted as it is.
+        shown = display_text(self.text)
         font = theme.fonts["h2"]
         while shown and font.size(shown)[0] > rect.width - 30:
             shown = shown[1:]          # keep the end (where the caret is) visible
