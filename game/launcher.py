@@ -48,7 +48,10 @@ def build_services(config: GameConfig, config_path: Path, notices: list[str]):
     from game.catalogue import CatalogueError, default_art_dir, load_catalogue
     from game.services import Services
     from game.sound import SoundBoard
+    from game.startup_tidy import DataFolders, tidy_data_folder
 
+    # Before anything saves: what a killed save left behind goes (never raises).
+    tidy_data_folder(DataFolders.from_config(config))
     try:
         catalogue = load_catalogue(default_art_dir(), config.paths.content_dirs,
                                    config.paths.style_dirs)

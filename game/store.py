@@ -43,6 +43,7 @@ BUSY_TIMEOUT_MS = 10_000
 # Temp files younger than this may belong to another process saving right now.
 STALE_TEMP_SECONDS = 3600
 TEMP_SUFFIX = ".png.tmp"
+PAINTINGS_FOLDER = "paintings"   # beside the database unless a caller says otherwise
 # Fixed width, always UTC: plain text comparison then orders and filters by time correctly.
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 _CORRUPTION_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -239,7 +240,7 @@ class Leaderboard:
 
     def __init__(self, db_path: Path, paintings_dir: Path | None = None) -> None:
         self.db_path = Path(db_path).absolute()
-        folder = self.db_path.parent / "paintings" if paintings_dir is None else paintings_dir
+        folder = self.db_path.parent / PAINTINGS_FOLDER if paintings_dir is None else paintings_dir
         self.paintings_dir = Path(folder).absolute()
         # Set when the old database was damaged and moved aside; shown once to staff.
         self.notice: str | None = None
