@@ -31,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from game.i18n import Msg
+from game.text_files import TextFileError, read_small_text
 
 SHORT_WORD_MAX = 3
 NAME_BLOCKED = Msg("kiosk_rules.name_blocked")
@@ -148,11 +149,15 @@ def parse_word_lines(text: str) -> list[str]:
 
 
 def read_word_file(path: Path) -> tuple[list[str], str | None]:
-    """The words in a block-list file, or no words and a warning saying why not."""
+    """The words in a block-list file and a staff warning, if any (see game.text_files).
+
+    An unreadable file gives no words and says why; a file whose encoding had to be
+    guessed gives its words and says so, because dropping them would let them through.
+    """
     try:
-        # utf-8-sig: Windows Notepad starts UTF-8 files with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        source = read_small_text(path)
+    except TextFileError as exc:
         return [], (f"blocklist file {path}: could not read it ({exc}); "
                     "using only the words in the config")
-    return parse_word_lines(text), None
+    notes = source.staff_notes()
+    return parse_word_lines(source.text), (f"blocklist file {notes[0]}" if notes else None)

@@ -24,6 +24,7 @@ from game.i18n import LANGUAGES
 from game.kiosk import KioskSettings, validate_kiosk
 from game.limits import field_limits
 from game.round import MAX_SECONDS, MIN_SECONDS
+from game.text_files import TextFileError, read_small_text
 
 TEXT_SIZES = ("small", "medium", "large")
 LEADERBOARD_FILENAME = "leaderboard.sqlite3"
@@ -188,14 +189,14 @@ def load_config(path: Path | None = None) -> tuple[GameConfig, list[str]]:
     """
     path = paths.default_config_path() if path is None else Path(path)
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        return GameConfig(), []
-    except (OSError, ValueError) as err:
-        # ValueError covers TOMLDecodeError and files that are not UTF-8 at all.
+        source = read_small_text(path)     # refuses FIFOs, devices and huge files
+        data = tomllib.loads(source.text)
+    except (TextFileError, tomllib.TOMLDecodeError) as err:
+        if getattr(err, "missing", False):
+            return GameConfig(), []
         return GameConfig(), [f"{path}: could not read settings ({err}); using all defaults"]
-    return _checked(*_from_table(data, path.name))
+    config, warnings = _checked(*_from_table(data, path.name))
+    return config, source.staff_notes() + warnings
 
 
 def _parse_override(text: str, kind: Any) -> Any:

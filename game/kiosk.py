@@ -44,7 +44,8 @@ class KioskSettings:
     names: str = field(default="onscreen", metadata=field_limits(choices=NAME_MODES))
     # Words the museum refuses in names, on top of blocklist_file; see game.blocklist.
     blocklist: list[str] = field(default_factory=list)
-    # A UTF-8 text file, one word per line, so staff can edit the list without the config.
+    # A text file, one word per line, so staff can edit the list without the config (UTF-8
+    # or UTF-16 with a byte-order mark; anything else is read as Windows-1252 with a warning).
     blocklist_file: str = ""
     # The leaderboard shows only today's paintings, so each day's visitors can win; older
     # rows stay in the file (nothing is deleted) and the staff can still read them.

@@ -4,8 +4,11 @@ Stand-in words only ("rude", "grumpy", "spam", "boo"): the mechanism is what is 
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from bounded import needs_dev_zero, needs_fifo, run_bounded
 from game.blocklist import BlockList, normalise_word, parse_word_lines, read_word_file
 from game.i18n import Msg
 
@@ -118,7 +121,7 @@ def test_from_sources_accepts_a_str_path_and_empty_path(tmp_path):
 @pytest.mark.parametrize("make_bad", [
     lambda folder: folder / "missing.txt",                      # no such file
     lambda folder: folder,                                      # a directory
-    lambda folder: _write(folder / "latin1.txt", b"r\xfbde\n"),  # not UTF-8
+    lambda folder: _write(folder / "binary.txt", b"\x00\x01spam\x00"),  # not text at all
 ])
 def test_unreadable_file_warns_and_keeps_config_words(tmp_path, make_bad):
     path = make_bad(tmp_path)
@@ -136,6 +139,56 @@ def test_entry_without_letters_warns(tmp_path):
     blocklist, warnings = BlockList.from_sources(["rude", "..."], None)
     assert len(warnings) == 1 and "'...'" in warnings[0]
     assert blocklist.words == ("rude",)
+
+
+# ---------------------------------------------------------------- hostile or odd files
+# The museum's own accented words, as staff might type them in Notepad.
+ACCENTED = ("grümpy", "țâfnos", "œuvre")
+
+
+@needs_fifo
+def test_a_fifo_as_the_file_warns_instead_of_hanging_start_up(tmp_path):
+    fifo = tmp_path / "words.txt"
+    os.mkfifo(fifo)     # nobody ever writes: opening it for reading would block forever
+    blocklist, warnings = run_bounded(BlockList.from_sources, ["rude"], fifo)
+    assert len(warnings) == 1 and str(fifo) in warnings[0]
+    assert "not a regular file" in warnings[0]
+    assert blocklist.words == ("rude",)
+
+
+@needs_dev_zero
+def test_a_symlink_to_dev_zero_warns_instead_of_eating_memory(tmp_path):
+    link = tmp_path / "words.txt"
+    link.symlink_to("/dev/zero")
+    blocklist, warnings = run_bounded(BlockList.from_sources, ["rude"], link)
+    assert len(warnings) == 1 and str(link) in warnings[0]
+    assert blocklist.words == ("rude",)
+
+
+def test_an_oversized_file_is_refused_with_a_warning(tmp_path):
+    path = _write(tmp_path / "words.txt", b"spam\n" * 300_000)
+    blocklist, warnings = BlockList.from_sources(["rude"], path)
+    assert len(warnings) == 1 and str(path) in warnings[0] and "MiB" in warnings[0]
+    assert blocklist.words == ("rude",)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_with_a_byte_order_mark_blocks_its_words(tmp_path, codec):
+    # Windows Notepad's "Unicode" choice saves like this.
+    text = "\ufeff# staff list\r\n" + "\r\n".join(ACCENTED) + "\r\n"
+    path = _write(tmp_path / "words.txt", text.encode(codec))
+    blocklist, warnings = BlockList.from_sources([], path)
+    assert warnings == []
+    assert all(blocklist.blocks(name) for name in ("Grumpy", "TAFNOS", "Œuvre"))
+
+
+def test_a_latin1_file_blocks_its_words_and_warns_staff(tmp_path):
+    # Windows-1252 (Notepad's "ANSI" in Western Europe): "œ" is byte 0x9C, not in ISO 8859-1.
+    path = _write(tmp_path / "words.txt", "grümpy\nrûde\nœuvre\n".encode("cp1252"))
+    blocklist, warnings = BlockList.from_sources([], path)
+    assert all(blocklist.blocks(name) for name in ("Grumpy", "RUDE", "Œuvre"))
+    assert len(warnings) == 1
+    assert str(path) in warnings[0] and "Windows-1252" in warnings[0]
 
 
 def _write(path, data):

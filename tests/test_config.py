@@ -9,6 +9,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from bounded import needs_dev_zero, needs_fifo, run_bounded
 from game import config as cfg
 from game import paths
 from game.config import (
@@ -321,3 +322,61 @@ def test_data_dir_and_leaderboard_file_settings(tmp_path: Path) -> None:
     assert leaderboard_path(config) == tmp_path / "elsewhere" / "x.sqlite3"
     config.paths.data_dir = "~/duel"
     assert resolved_data_dir(config) == Path.home() / "duel"
+
+
+# ---------------------------------------------------------------- hostile or odd files
+
+
+def _cli_args(path: Path) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_cli_options(parser)
+    return parser.parse_args(["--config", str(path)])
+
+
+def _assert_defaults_with_one_warning(result: tuple[GameConfig, list[str]], path: Path) -> str:
+    config, warnings = result
+    assert config == GameConfig()
+    assert len(warnings) == 1 and str(path) in warnings[0]
+    assert warnings[0].endswith("using all defaults")
+    return warnings[0]
+
+
+@needs_fifo
+def test_a_fifo_as_config_warns_instead_of_hanging_start_up(tmp_path: Path) -> None:
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)     # nobody ever writes: opening it for reading would block forever
+    warning = _assert_defaults_with_one_warning(run_bounded(config_from_cli, _cli_args(fifo)),
+                                                fifo)
+    assert "not a regular file" in warning
+
+
+@needs_dev_zero
+def test_a_symlink_to_dev_zero_warns_instead_of_eating_memory(tmp_path: Path) -> None:
+    link = tmp_path / "config.toml"
+    link.symlink_to("/dev/zero")
+    warning = _assert_defaults_with_one_warning(run_bounded(load_config, link), link)
+    assert "not a regular file" in warning
+
+
+def test_an_oversized_config_is_refused_by_size_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", "[round]\nseconds = 60\n" + "# padding\n" * 200_000)
+    warning = _assert_defaults_with_one_warning(load_config(path), path)
+    assert "MiB" in warning
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_config_with_a_byte_order_mark_is_read(tmp_path: Path, codec: str) -> None:
+    # Windows Notepad's "Unicode" choice saves like this.
+    path = tmp_path / "config.toml"
+    path.write_bytes("\ufeff[round]\nseconds = 60\n".encode(codec))
+    config, warnings = load_config(path)
+    assert config.round.seconds == 60 and warnings == []
+
+
+def test_a_latin1_config_is_read_with_a_warning_for_staff(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes('[kiosk]\nblocklist = ["r\u00fbde", "\u0153uvre"]\n'.encode("cp1252"))
+    config, warnings = load_config(path)
+    assert config.kiosk.blocklist == ["r\u00fbde", "\u0153uvre"]
+    assert len(warnings) == 1
+    assert str(path) in warnings[0] and "Windows-1252" in warnings[0]
