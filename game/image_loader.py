@@ -19,6 +19,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 DEFAULT_MAX_SIDE = 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+# Gatys paints at a long side of 192-384 px (models.settings) and its deepest layers see the
+# picture after four 2x2 poolings, at 1/16 of that: a short side under 16 px there leaves
+# them no pixels at all and TensorFlow fails. 8:1 keeps the short side at 32 px at the usual
+# 256 (24 px at the smallest size), and still admits a 1600x200 panorama.
+MAX_ASPECT_RATIO = 8
 
 # Raster formats only. Left to itself Pillow also opens EPS (which runs Ghostscript),
 # PSD, FITS and others we neither need nor want to expose to untrusted files.
@@ -169,6 +174,13 @@ def _open_checked(handle: IO[bytes], name: str, max_pixels: int) -> Image.Image:
             name,
             f"it is too large ({width}x{height} = {_megapixels(width * height)}; "
             f"the limit is {_megapixels(max_pixels)})",
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        image.close()
+        raise ImageLoadError(
+            name,
+            f"it is too long and thin to paint ({width}x{height}; at most "
+            f"{MAX_ASPECT_RATIO}:1 works), so crop it closer to a rectangle",
         )
     return image
 

@@ -292,6 +292,23 @@ def test_enormous_bomb_header_is_refused(tmp_path):
         load_rgb_bytes(bomb, "big.png")
 
 
+def test_a_long_thin_strip_is_refused_by_name(tmp_path):
+    # Shrunk for the machines it would be 5 px across: Gatys fails deep inside TensorFlow.
+    path = _save(Image.new("RGB", (10_000, 50), (90, 120, 200)), tmp_path / "strip.png")
+    for load in (load_rgb, probe_image):
+        with pytest.raises(ImageLoadError) as excinfo:
+            load(path)
+        text = _message(excinfo)
+        assert "strip.png" in text and "long and thin" in text and "10000x50" in text
+
+
+def test_a_wide_panorama_still_loads(tmp_path):
+    path = _save(_gradient(1600, 200), tmp_path / "panorama.png")
+    assert load_rgb(path).shape == (128, 1024, 3)
+    path = _save(_gradient(200, 1600), tmp_path / "tower.png")
+    assert load_rgb(path).shape == (1024, 128, 3)
+
+
 def test_max_pixels_is_a_per_call_limit_and_pillow_globals_are_untouched(tmp_path):
     before = Image.MAX_IMAGE_PIXELS
     path = _save(_gradient(100, 100), tmp_path / "hundred.png")
