@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from models import catalogue
+from models import catalogue, vgg_h5
 from models.catalogue import ModelEntry, ModelFile
 
 MODELS_ENV = "STYLE_DUEL_MODELS"
@@ -45,6 +45,10 @@ CHECK_SHA256 = "sha256"        # matched the catalogue's sha256
 CHECK_MD5 = "md5"              # matched the catalogue's md5 (Keras weights)
 CHECK_LAYOUT = "layout"        # a VGG-19 weights file recognised by its layers and shapes
 CHECK_SIGNATURE = "signature"  # a SavedModel that loaded and answered its signature
+CHECKSUMS = (CHECK_SHA256, CHECK_MD5)
+# Manifest flag of a layout-checked file whose weights were also found sane at install;
+# records written before that check existed lack it, so their weights are checked on read.
+WEIGHTS_CHECKED = "weights_checked"
 
 
 def default_models_dir() -> Path:
@@ -93,6 +97,7 @@ class FileStatus:
     present: bool
     verified: bool
     detail: str       # how it was verified, or why not
+    check: str = ""   # how it was verified (CHECK_*), "" when it is not
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class ModelCache:
         # Digests of files the manifest does not vouch for, per (path, size, mtime): keeps a
         # read-only kiosk folder from being re-hashed on every status call of this object.
         self._digest_memo: dict[tuple[str, int, int], dict[str, str]] = {}
+        # The same for the weights check of layout-only files recorded before it existed.
+        self._weights_memo: dict[tuple[str, int, int], str] = {}
 
     @property
     def manifest_path(self) -> Path:
@@ -157,8 +164,14 @@ class ModelCache:
             return FileStatus(model_file, path, False, False, "not installed")
         stat = path.stat()
         digests = self._digests(path, stat, record, md5=model_file.md5 is not None)
-        ok, detail = _verdict(model_file, stat.st_size, digests, record)
-        return FileStatus(model_file, path, True, ok, detail)
+        check, detail = _verdict(model_file, stat.st_size, digests, record)
+        if check == CHECK_LAYOUT and not record.get(WEIGHTS_CHECKED):
+            key = (str(path), stat.st_size, stat.st_mtime_ns)
+            if key not in self._weights_memo:
+                self._weights_memo[key] = vgg_h5.weights_problem(path)
+            if self._weights_memo[key]:
+                check, detail = "", f"broken weights: {self._weights_memo[key]}"
+        return FileStatus(model_file, path, True, bool(check), detail, check)
 
     def _digests(self, path: Path, stat: os.stat_result, record: dict, md5: bool) -> dict:
         unchanged = (record.get("size") == stat.st_size
@@ -178,9 +191,11 @@ class ModelCache:
                               "no record of a signature check here (run `models fetch`)")
         size, mtime_ns = _tree_stat(path)
         if (size, mtime_ns) == (record.get("size"), record.get("mtime_ns")):
-            return FileStatus(model_file, path, True, True, "signature checked at install")
+            return FileStatus(model_file, path, True, True, "signature checked at install",
+                              CHECK_SIGNATURE)
         if tree_digest(path) == record["tree_sha256"]:
-            return FileStatus(model_file, path, True, True, "files match the install record")
+            return FileStatus(model_file, path, True, True, "files match the install record",
+                              CHECK_SIGNATURE)
         return FileStatus(model_file, path, True, False, "files changed since install")
 
     def status(self) -> list[EntryStatus]:
@@ -221,14 +236,24 @@ class ModelCache:
 
     def install_file(self, temp_path: Path, model_file: ModelFile, check: str,
                      origin: str) -> Path:
-        """Move a checked temporary file into place and record it in the manifest."""
+        """Move a checked temporary file into place and record it in the manifest.
+
+        A file accepted by its VGG-19 layout alone must also hold sane weights (ValueError).
+        """
         final = self.path_for(model_file)
+        extra = {}
+        if check == CHECK_LAYOUT:
+            problem = vgg_h5.weights_problem(temp_path)
+            if problem:
+                raise ValueError(f"{model_file.filename} not installed: broken VGG-19 weights "
+                                 f"({problem})")
+            extra[WEIGHTS_CHECKED] = True
         os.chmod(temp_path, FILE_MODE)
         os.replace(temp_path, final)
         stat = final.stat()
         digests = file_digests(final, md5=model_file.md5 is not None)
         self._record(model_file, {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                  **digests, "check": check, "origin": origin})
+                                  **digests, "check": check, "origin": origin, **extra})
         return final
 
     def install_folder(self, temp_dir: Path, model_file: ModelFile, origin: str) -> Path:
@@ -262,17 +287,17 @@ class ModelCache:
         os.replace(name, self.manifest_path)
 
 
-def _verdict(model_file: ModelFile, size: int, digests: dict,
-             record: dict) -> tuple[bool, str]:
-    """Whether a present file is the one the catalogue means, and why (or why not)."""
+def _verdict(model_file: ModelFile, size: int, digests: dict, record: dict) -> tuple[str, str]:
+    """How a present file is known to be the one the catalogue means (CHECK_*, "" when it
+    is not), and the words for it."""
     if record.get("check") == CHECK_LAYOUT and digests.get("sha256") == record.get("sha256"):
-        return True, "VGG-19 layout checked at install; unchanged since"
+        return CHECK_LAYOUT, "VGG-19 layout checked at install; unchanged since"
     if model_file.size is not None and size != model_file.size:
-        return False, f"size {size} bytes, expected {model_file.size}"
+        return "", f"size {size} bytes, expected {model_file.size}"
     if model_file.sha256 is not None and digests.get("sha256") == model_file.sha256:
-        return True, "sha256 matches the catalogue"
+        return CHECK_SHA256, "sha256 matches the catalogue"
     if model_file.md5 is not None and digests.get("md5") == model_file.md5:
-        return True, "md5 matches the catalogue (Keras)"
+        return CHECK_MD5, "md5 matches the catalogue (Keras)"
     if model_file.sha256 is None and model_file.md5 is None:
-        return False, "no checksum known and no install record"
-    return False, "checksum does not match the catalogue"
+        return "", "no checksum known and no install record"
+    return "", "checksum does not match the catalogue"

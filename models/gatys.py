@@ -11,6 +11,7 @@ busy cores OpenBLAS's threads made each L-BFGS-B step cost as much as the networ
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,10 @@ from models.settings import GatysSettings, block_of, layers_for_blocks
 from models.standins import kuwahara
 
 StyleInput = np.ndarray | tuple[np.ndarray, float]
+
+
+class LossNotFiniteError(vgg.WeightsError):
+    """The loss became NaN or infinite: no optimiser step means anything after that."""
 
 
 @dataclass
@@ -139,6 +144,11 @@ class Objective:
         """variable: flat float64 or (H, W, 3) -> (loss, parts, gradient like variable)."""
         v = tf.constant(np.reshape(variable, (1, *self.shape)), tf.float32)
         total, parts, grad = self._step(v, tf.constant(scale, tf.float32))
+        if not math.isfinite(float(total)):
+            # L-BFGS-B would stop at once on a NaN and the run would look "converged" after
+            # 0 iterations; broken weights (a layout-valid file of NaNs) are the usual cause.
+            kind = "NaN" if math.isnan(float(total)) else "infinite"
+            raise LossNotFiniteError(f"the loss became {kind}: the VGG-19 weights look broken")
         parts = {k: float(p) for k, p in parts.items()}
         return float(total), parts, grad.numpy().reshape(np.shape(variable))
 

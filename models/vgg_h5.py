@@ -14,6 +14,10 @@ from pathlib import Path
 import numpy as np
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# Real VGG-19 ImageNet weights stay below 2 in magnitude (the reference blocks 1-3 file:
+# kernels up to 0.66, biases up to 1.76). 100 leaves room for any fine-tuned copy, while
+# random bytes read as float32 (magnitudes up to 3e38) or a diverged training run fail.
+MAX_PLAUSIBLE_WEIGHT = 100.0
 
 # (layer, input channels, output channels) of VGG-19's convolutions, in order.
 VGG19_CONVS: tuple[tuple[str, int, int], ...] = (
@@ -92,6 +96,44 @@ def _check_convs(h5, names: list[str]) -> VggCheck:
     if len(names) != len(convs_in_blocks(blocks)):
         return VggCheck(None, f"block {blocks} is incomplete (ends at {names[-1]})")
     return VggCheck(blocks, "")
+
+
+def weights_problem(path: Path) -> str:
+    """Why the convolution weights in a VGG-19 file cannot be real ones; "" when they look sane.
+
+    The layout check alone let a file of NaNs replace the real weights (Gatys then
+    "converged" after 0 iterations), so every kernel and bias must be finite and below
+    MAX_PLAUSIBLE_WEIGHT, and no kernel may be constant (all zero, or one value repeated).
+    Reads one layer at a time: at most 9 MB in memory even for the full 80 MB file.
+    """
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as h5:
+            for name, _, _ in VGG19_CONVS:
+                if name not in h5:
+                    break
+                for weight in ("kernel:0", "bias:0"):
+                    problem = _values_problem(h5[f"{name}/{name}/{weight}"][()],
+                                              weight == "kernel:0")
+                    if problem:
+                        return f"{name} {weight.split(':')[0]} {problem}"
+    except (OSError, KeyError) as error:
+        return f"unreadable weights ({error})"
+    return ""
+
+
+def _values_problem(values: np.ndarray, is_kernel: bool) -> str:
+    if not np.all(np.isfinite(values)):
+        return "holds NaN or infinite values"
+    largest = float(np.max(np.abs(values))) if values.size else 0.0
+    if largest > MAX_PLAUSIBLE_WEIGHT:
+        return f"reaches {largest:.3g}, far beyond real VGG-19 weights"
+    # Biases may legitimately share one value (a freshly initialised layer); kernels never.
+    if is_kernel and values.size and float(np.min(values)) == float(np.max(values)):
+        first = float(values.flat[0])
+        return "is all zero" if first == 0.0 else f"is one repeated value ({first:g})"
+    return ""
 
 
 def _fixed_bytes(texts: list[str]) -> np.ndarray:
