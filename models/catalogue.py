@@ -18,7 +18,7 @@ MAGENTA_HUB_HANDLE = "https://tfhub.dev/google/magenta/arbitrary-image-stylizati
 
 # How a file gets into the cache (ModelFile.source).
 SOURCE_URL = "url"          # a plain HTTPS file: urllib, our own progress bar and sha256 check
-SOURCE_KERAS = "keras"      # keras.utils.get_file with Keras's own md5 for that file
+SOURCE_KERAS = "keras"      # Keras's published weights: a plain download, Keras's md5
 SOURCE_HUB = "hub"          # a SavedModel folder resolved by tensorflow_hub
 SOURCE_DERIVED = "derived"  # not downloadable: cut from another file (`models export`)
 

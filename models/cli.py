@@ -19,6 +19,7 @@ from pathlib import Path
 
 from models import catalogue
 from models.cache import MODELS_ENV, ModelCache
+from models.fetch import MIRROR_ENV
 
 # What `models fetch` without a name installs: both Magenta transfer models (the fp16 one
 # is only 0.4 MB more) and the VGG-19 blocks the Gatys engine uses.
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--timeout", type=float, default=30.0,
                        help="seconds without data before a download counts as stalled")
     fetch.add_argument("--force", action="store_true", help="download even if installed")
+    fetch.add_argument("--mirror", metavar="URL",
+                       help=f"download from this base address instead (file names appended; "
+                            f"default: ${MIRROR_ENV} when set)")
     imports = commands.add_parser("import", help="install model files from a folder")
     imports.add_argument("folder", type=Path, metavar="DIR")
     export = commands.add_parser("export", help="copy installed models to a folder")
@@ -101,7 +105,8 @@ def _status(cache: ModelCache) -> int:
 def _fetch(cache: ModelCache, args) -> int:
     from models.fetch import FetchError, FetchSettings, fetch_entry
 
-    settings = FetchSettings(stall_timeout_s=args.timeout, force=args.force)
+    settings = FetchSettings(stall_timeout_s=args.timeout, force=args.force,
+                             mirror=args.mirror)
     names = args.names or list(DEFAULT_FETCH)
     for name in names:
         catalogue.entry(name)           # unknown names fail before any download starts
