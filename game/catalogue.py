@@ -19,16 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from game.file_names import display_name, display_text, escaped_text
+from game.image_formats import unplayable_reason
 from game.image_loader import DEFAULT_MAX_PIXELS, ImageLoadError, load_rgb, probe_image
+from game.skipped_files import SkippedFile, skipped_warnings
 
 CATALOGUE_FILE = "catalogue.toml"
 KINDS = ("content", "style")
-USER_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
 MUSEUM_ARTIST = "Museum collection"
 PLAYER_ARTIST = "Your collection"
 
 _REQUIRED_FIELDS = ("id", "file", "title", "artist", "year", "licence", "source")
 _USER_ID_PREFIX = "user:"
+# Staff who sort pictures into sub-folders must learn that only the top level is shown.
+_FOLDER_INSIDE = "it is a folder, and folders inside a collection folder are not searched"
 _log = logging.getLogger(__name__)
 
 
@@ -270,23 +273,24 @@ def _scan_user_folder(
         return [], [f"Collection folder {folder} ({kind}) can't be read ({reason}); skipped."]
 
     items: list[ArtItem] = []
-    problems: list[str] = []
+    skipped: list[SkippedFile] = []
     for name in names:
         # Dot files include macOS "._photo.jpg" resource forks left on USB sticks:
         # they are not pictures, and warning about each would drown real problems.
-        if name.startswith(".") or Path(name).suffix.lower() not in USER_SUFFIXES:
+        if name.startswith("."):
             continue
         path = folder / name
-        if path.is_dir():
-            continue
-        if check_images:
+        reason = _FOLDER_INSIDE if path.is_dir() else unplayable_reason(name)
+        if reason is None and check_images:
             try:
                 probe_image(path)
             except ImageLoadError as exc:
-                problems.append(f"Skipped {path}: {exc.reason}.")
-                continue
+                reason = exc.reason
+        if reason is not None:
+            skipped.append(SkippedFile(path, reason))
+            continue
         items.append(_user_item(path, kind, artist, "Not redistributed (collection file)"))
-    return items, problems
+    return items, skipped_warnings(folder, kind, skipped)
 
 
 def _user_item(path: Path, kind: str, artist: str, licence: str) -> ArtItem:

@@ -3,7 +3,8 @@
 Every failure becomes an ImageLoadError with a one-line message naming the file, so
 the game can show it on screen instead of crashing. Nothing here mutates Pillow's
 global settings: the pixel limit is enforced by reading the header size ourselves
-before any pixel data is decoded.
+before any pixel data is decoded. A file is refused by its name first when it is not
+a format the game plays (game.image_formats), so every way in follows one rule.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import IO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from game.image_formats import FORMATS_FOR_HUMANS, PILLOW_FORMATS, unplayable_reason
+
 DEFAULT_MAX_SIDE = 1024
 DEFAULT_MAX_PIXELS = 40_000_000
 # Gatys paints at a long side of 192-384 px (models.settings) and its deepest layers see the
@@ -25,11 +28,10 @@ DEFAULT_MAX_PIXELS = 40_000_000
 # 256 (24 px at the smallest size), and still admits a 1600x200 panorama.
 MAX_ASPECT_RATIO = 8
 
-# Raster formats only. Left to itself Pillow also opens EPS (which runs Ghostscript),
-# PSD, FITS and others we neither need nor want to expose to untrusted files.
+# Raster formats only (game.image_formats). Left to itself Pillow also opens EPS (which runs
+# Ghostscript), PSD, FITS and others we neither need nor want to expose to untrusted files.
 # (Phone "MPO" JPEGs are opened by the JPEG plugin, so they need no entry.)
-_ALLOWED_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF")
-_FORMATS_FOR_HUMANS = "PNG, JPEG, WebP, BMP, TIFF or GIF"
+_ALLOWED_FORMATS = PILLOW_FORMATS
 
 # Modes that carry an alpha channel; they are composited over white because a
 # transparent background reads as "blank paper", not as black.
@@ -50,7 +52,10 @@ class ImageLoadError(Exception):
 
 
 def _open_image_file(name: str):
-    """A regular, non-empty file opened for reading; ImageLoadError says why not."""
+    """A regular, non-empty file of a played format, opened; ImageLoadError says why not."""
+    refusal = unplayable_reason(name)
+    if refusal is not None:
+        raise ImageLoadError(name, refusal)
     _require_regular_nonempty_file(Path(name), name)
     try:
         return open(name, "rb")
@@ -153,7 +158,7 @@ def _open_checked(handle: IO[bytes], name: str, max_pixels: int) -> Image.Image:
         image = Image.open(handle, formats=_ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
         raise ImageLoadError(
-            name, f"it is not a {_FORMATS_FOR_HUMANS} image, or it is damaged"
+            name, f"it is not a {FORMATS_FOR_HUMANS} image, or it is damaged"
         ) from exc
     # Pillow's own, larger bomb limit fired (or its warning was turned into an error).
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -179,8 +184,8 @@ def _open_checked(handle: IO[bytes], name: str, max_pixels: int) -> Image.Image:
         image.close()
         raise ImageLoadError(
             name,
-            f"it is too long and thin to paint ({width}x{height}; at most "
-            f"{MAX_ASPECT_RATIO}:1 works), so crop it closer to a rectangle",
+            f"it is too long and thin to paint ({width}x{height}; "
+            f"at most {MAX_ASPECT_RATIO}:1 works)",
         )
     return image
 

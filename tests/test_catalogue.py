@@ -179,7 +179,7 @@ def test_user_folder_keeps_good_images_and_warns_about_bad_ones(tmp_path, caplog
     _png(museum / "water_lilies.png")
     (museum / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
     (museum / "empty.png").write_bytes(b"")
-    (museum / "notes.txt").write_text("not an image, not even looked at")
+    (museum / "notes.txt").write_text("not an image")
     with caplog.at_level(logging.WARNING, logger="game.catalogue"):
         catalogue = load_catalogue(art, user_content_dirs=[museum])
 
@@ -188,11 +188,84 @@ def test_user_folder_keeps_good_images_and_warns_about_bad_ones(tmp_path, caplog
         ("Water Lilies", "Museum collection")
     ]
     assert users[0].path == (museum / "water_lilies.png").resolve()
-    assert len(catalogue.warnings) == 2
+    assert len(catalogue.warnings) == 3
     assert any("broken.jpg" in w for w in catalogue.warnings)
     assert any("empty.png" in w and "empty" in w for w in catalogue.warnings)
+    assert any("notes.txt" in w for w in catalogue.warnings)
     logged = [record.getMessage() for record in caplog.records]
     assert sorted(logged) == sorted(catalogue.warnings)
+
+
+def _gif(path: Path) -> Path:
+    """A two-frame animated GIF: the game plays its first frame."""
+    frames = [Image.new("RGB", (12, 8), colour) for colour in ((200, 40, 40), (40, 40, 200))]
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100)
+    return path
+
+
+SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+       b'<rect width="10" height="10" fill="red"/></svg>')
+
+
+def test_one_format_rule_for_folders_gif_plays_and_svg_and_txt_are_named(tmp_path):
+    art = _temp_art_dir(tmp_path)
+    museum = tmp_path / "museum"
+    _png(museum / "lilies.png")
+    _gif(museum / "dancer.gif")
+    (museum / "logo.svg").write_bytes(SVG)
+    (museum / "notes.txt").write_text("not an image")
+    catalogue = load_catalogue(art, user_content_dirs=[museum])
+
+    users = {item.path.name: item for item in catalogue.content if item.user}
+    assert sorted(users) == ["dancer.gif", "lilies.png"]
+    assert load_rgb(users["dancer.gif"].path)[0, 0].tolist() == [200, 40, 40]  # frame 1
+    assert load_rgb(users["lilies.png"].path).shape == (6, 8, 3)
+    assert len(catalogue.warnings) == 2
+    svg_warning, txt_warning = catalogue.warnings  # in file-name order
+    assert "logo.svg" in svg_warning and "SVG" in svg_warning
+    assert "notes.txt" in txt_warning
+
+
+def test_a_dropped_file_follows_the_folder_rule(tmp_path):
+    art = _temp_art_dir(tmp_path)
+    museum = tmp_path / "museum"
+    (museum / "logo.svg").parent.mkdir()
+    (museum / "logo.svg").write_bytes(SVG)
+    catalogue = load_catalogue(art, user_content_dirs=[museum])
+    (folder_warning,) = catalogue.warnings
+
+    with pytest.raises(ImageLoadError) as excinfo:
+        add_user_image(catalogue, museum / "logo.svg", "content")
+    assert "logo.svg" in str(excinfo.value) and excinfo.value.reason in folder_warning
+    assert add_user_image(catalogue, _gif(tmp_path / "drop.gif"), "style").user
+
+
+def test_many_skipped_files_make_one_line_that_counts_them(tmp_path, caplog):
+    art = _temp_art_dir(tmp_path)
+    museum = tmp_path / "museum"
+    _png(museum / "lilies.png")
+    for number in range(6):
+        (museum / f"notes{number}.txt").write_text("not an image")
+    with caplog.at_level(logging.WARNING):
+        catalogue = load_catalogue(art, user_style_dirs=[museum])
+
+    (summary,) = catalogue.warnings     # the title screen shows only the last three notices
+    assert "6 files" in summary and str(museum) in summary and "notes0.txt" in summary
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert all(f"notes{number}.txt" in logged for number in range(6))   # the log has each
+
+
+def test_hidden_files_stay_quiet_and_folders_inside_are_named(tmp_path):
+    art = _temp_art_dir(tmp_path)
+    museum = tmp_path / "museum"
+    _png(museum / "lilies.png")
+    (museum / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    _png(museum / "._lilies.png")      # a macOS resource fork left on a USB stick
+    _png(museum / "older" / "sunset.png")
+    catalogue = load_catalogue(art, user_content_dirs=[museum])
+    assert [item.path.name for item in catalogue.content if item.user] == ["lilies.png"]
+    (warning,) = catalogue.warnings
+    assert "older" in warning and "folder" in warning
 
 
 def test_missing_user_folder_is_a_warning_not_a_crash(tmp_path):

@@ -250,8 +250,20 @@ def test_text_file_is_not_an_image(tmp_path):
 
 def test_eps_is_refused_rather_than_handed_to_ghostscript(tmp_path):
     eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"
-    with pytest.raises(ImageLoadError, match="not a PNG, JPEG"):
+    with pytest.raises(ImageLoadError, match="art.eps.*name does not end in .png"):
         load_rgb(_write(tmp_path / "art.eps", eps))
+    # Named like a picture, it is still refused by its contents.
+    with pytest.raises(ImageLoadError, match="not a PNG, JPEG"):
+        load_rgb(_write(tmp_path / "art.png", eps))
+
+
+@pytest.mark.parametrize("name", ["logo.svg", "notes.txt", "photo", "holiday.jpg.txt"])
+def test_files_not_named_as_a_played_format_are_refused_before_reading(tmp_path, name):
+    path = _save(_gradient(8, 8), tmp_path / "real.png").rename(tmp_path / name)
+    for load in (load_rgb, probe_image):
+        with pytest.raises(ImageLoadError) as excinfo:
+            load(path)
+        assert name in _message(excinfo)
 
 
 def test_truncated_png_is_reported_as_damaged(tmp_path):
