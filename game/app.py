@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 
 import pygame
 
+from game.files import make_folder, set_file_mode
 from game.scene import Scene, SceneStack
 from game.ui.theme import SCREEN_SIZE, Theme
 
@@ -182,8 +183,9 @@ class App:
         self.frames += 1
         while self.screenshot_requests:
             path = self.screenshot_requests.pop(0)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(path.parent)
             pygame.image.save(self.screen, str(path))
+            set_file_mode(path)
 
     def shutdown(self) -> None:
         while len(self.stack):

@@ -13,7 +13,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ import pygame
 from PIL import Image
 
 from game.file_names import display_text
-from game.files import fsync_folder
+from game.files import fsync_folder, make_folder, new_temp_file
 from game.i18n import Strings
 from game.services import array_to_surface, fit_surface
 
@@ -197,13 +196,12 @@ def save_contact_sheet(surface: pygame.Surface, folder: Path, stem: str) -> Path
     folder = Path(folder)
     stem = _safe_stem(stem)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=TEMP_SUFFIX)
+        make_folder(folder)
+        handle, temp = new_temp_file(folder, prefix=f".{stem}.", suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise _save_error(folder, exc) from exc
-    temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as file:
+        with handle as file:
             pixels = pygame.image.tobytes(surface, "RGB")
             Image.frombytes("RGB", surface.get_size(), pixels).save(file, format="PNG")
             file.flush()

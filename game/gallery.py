@@ -28,7 +28,7 @@ from PIL import Image
 
 from brushes.record import StrokeRecord
 from game.file_names import display_text
-from game.files import fsync_folder
+from game.files import fsync_folder, make_folder, open_new_file
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def _checked_score(score: float | None) -> float | None:
 
 def _write_synced(path: Path, data: bytes) -> None:
     # On disk before meta.json calls the entry complete, or a power cut could show zeros.
-    with open(path, "wb") as handle:
+    with open_new_file(path, exclusive=False) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -220,8 +220,8 @@ class Gallery:
         for engine, picture in machines.items():
             files[f"{_checked_engine(engine)}.png"] = _png(_checked_image(engine, picture))
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            folder.mkdir()
+            make_folder(self.root)
+            make_folder(folder)
         except OSError as err:
             raise _fail("create a folder", self.root, err) from err
         try:

@@ -25,13 +25,13 @@ import json
 import logging
 import os
 import queue
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from game.files import make_folder, new_temp_file
 from models import catalogue
 from models.messages import Job, Result
 
@@ -135,7 +135,7 @@ class ResultCache:
                 "notes": list(result.notes), "settings_text": result.settings_text,
                 "shape": list(result.image.shape)}
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            make_folder(self.root)
             self._write(png, lambda stream: Image.fromarray(result.image).save(
                 stream, format="PNG", compress_level=1))   # fast: this runs in the game loop
             self._write(meta_path, lambda stream: stream.write(
@@ -147,10 +147,9 @@ class ResultCache:
         return True
 
     def _write(self, final: Path, write) -> None:
-        handle, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=final.suffix,
-                                        dir=self.root)
+        handle, temp = new_temp_file(self.root, prefix=PARTIAL_PREFIX, suffix=final.suffix)
         try:
-            with os.fdopen(handle, "wb") as stream:
+            with handle as stream:
                 write(stream)
             os.replace(temp, final)
         except BaseException:

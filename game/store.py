@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from game.file_names import display_text, escaped_text
-from game.files import fsync_folder
+from game.files import fsync_folder, make_empty_file, make_folder, open_new_file
 from game.names import (  # re-exported: callers may import name validation from here
     NAME_BAD_CHARACTERS,
     NAME_EMPTY,
@@ -166,6 +166,7 @@ def _use_wal(db: sqlite3.Connection, db_path: Path) -> None:
 
 def _connect(db_path: Path) -> sqlite3.Connection:
     """Open, check, configure and migrate; raise _Damaged if the file is not usable."""
+    make_empty_file(db_path)   # private before SQLite creates it (docs/files.md)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves; single statements autocommit.
     db = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
@@ -244,8 +245,8 @@ class Leaderboard:
         self.paintings_dir = Path(folder).absolute()
         # Set when the old database was damaged and moved aside; shown once to staff.
         self.notice: str | None = None
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.paintings_dir.mkdir(parents=True, exist_ok=True)
+        make_folder(self.db_path.parent)
+        make_folder(self.paintings_dir)
         self._remove_stale_temp_files()
         self._db: sqlite3.Connection = self._open()
 
@@ -276,7 +277,7 @@ class Leaderboard:
         final = self.paintings_dir / f"{uuid.uuid4().hex}.png"
         temp = self.paintings_dir / f".{final.stem}{TEMP_SUFFIX}"
         try:
-            with open(temp, "xb") as handle:
+            with open_new_file(temp) as handle:
                 Image.fromarray(painting).save(handle, format="PNG")
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -26,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Protocol
 
+from game.files import make_folder, open_for_append  # standard library only, too
+
 REPO = Path(__file__).resolve().parent.parent
 LOG_FILENAME = "supervisor.log"
 # Shell convention for "command not found / could not execute".
@@ -110,10 +112,10 @@ def _write_line(settings: SupervisorSettings, state: _RunState, line: str) -> No
     stamped = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {line}\n"
     if settings.log_path is not None and not state.log_failed:
         try:
-            settings.log_path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(settings.log_path.parent)
             # Opened per line: restarts are rare, and a rotated or deleted log just
             # starts again instead of the supervisor writing into an unlinked file.
-            with open(settings.log_path, "a", encoding="utf-8") as log:
+            with open_for_append(settings.log_path) as log:
                 log.write(stamped)
                 log.flush()
             return
