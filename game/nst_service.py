@@ -25,7 +25,9 @@ LiteRT, not even lazily). How the pieces fit:
   heartbeat_timeout_s (killed first), and reports its job as Failed with a sentence for the
   player. Restarting is spawn-and-go; nothing here waits on a process except shutdown().
   A worker that keeps dying before it is ready is retried with a growing pause, and the
-  jobs waiting for it fail at once instead of waiting for ever.
+  jobs waiting for it fail at once instead of waiting for ever. A worker that beats but
+  sends no Started for a job within job_start_timeout_s (its inbox thread is gone) is
+  killed and replaced; the job it never began goes to the successor once, then fails.
 - Job ids of jobs not yet answered are kept; anything that arrives for another id (the
   late answer of a cancelled job or an abandoned round) is dropped and counted.
 - Results are cached on disk (game.result_cache) when a cache_dir is given: a job seen
@@ -53,7 +55,7 @@ from game.nst_workers import (EXIT_GRACE_S, MAX_BACKOFF_S, MAX_START_FAILURES, S
 from game.result_cache import CacheWriter, ResultCache, models_fingerprint, result_key
 from models.cache import default_models_dir
 from models.messages import (ENGINES, SCORE, SCORE_PAIRS, SCORER_ENGINE, Cancel, Failed, Job,
-                             Progress, Ready, Result, ScoreJob, ScoreResult, Shutdown)
+                             Progress, Ready, Result, ScoreJob, ScoreResult, Shutdown, Started)
 from models.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class NSTService:
 
     def __init__(self, cache_dir: Path | None, heartbeat_timeout_s: float = 20.0, *,
                  models_dir: Path | None = None, startup_timeout_s: float = 120.0,
+                 job_start_timeout_s: float = 90.0,
                  heartbeat_s: float = 1.0, preload: bool = True, nice: int = 10,
                  engines: tuple[str, ...] = ENGINES, score_dir: Path | None = None,
                  clock: Callable[[], float] = time.monotonic):
@@ -94,6 +97,8 @@ class NSTService:
             models.cache uses: $STYLE_DUEL_MODELS, else the per-user folder).
         startup_timeout_s: how long a new worker may take to load its engine and say Ready
             (TensorFlow's import and a model load on a busy machine).
+        job_start_timeout_s: how long a ready, idle worker may take to say Started for a job
+            handed to it (the Magenta worker loads the score's encoder after Ready).
         heartbeat_s: how often workers send heartbeats.
         preload: workers load their engine (TensorFlow) before the first job.
         nice: how much workers lower their priority.
@@ -105,6 +110,7 @@ class NSTService:
             raise ValueError(f"unknown engines {sorted(unknown)}; known: {ENGINES}")
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.startup_timeout_s = startup_timeout_s
+        self.job_start_timeout_s = job_start_timeout_s
         self.models_dir = Path(models_dir) if models_dir else default_models_dir()
         self.stats = ServiceStats()
         self._cache = ResultCache(cache_dir) if cache_dir is not None else None
@@ -309,11 +315,16 @@ class NSTService:
             worker.last_seen = max(received, worker.last_seen or received)
             if isinstance(message, Ready):
                 worker.ready, slot.start_failures = True, 0
+                worker.ready_at = received
                 slot.label = message.engine_label or slot.label
+            elif isinstance(message, Started):
+                if worker.current is not None and worker.current.job_id == message.job_id:
+                    worker.started = True
             elif isinstance(message, (Progress, Result, ScoreResult, Failed)):
                 if (not isinstance(message, Progress) and worker.current is not None
                         and worker.current.job_id == message.job_id):
                     worker.current = None
+                    slot.requeued.discard(message.job_id)
                 live = self._live.get(message.job_id)
                 if live is None:
                     self.stats.dropped += 1
@@ -340,17 +351,36 @@ class NSTService:
             worker.process.kill()
             self._restart(slot, f"The {slot.display} worker did not start in time and was "
                                 "restarted.", now)
+        elif self._job_not_taken(worker, now):
+            worker.process.kill()
+            self._restart(slot, f"The {slot.display} worker stopped taking jobs and was "
+                                "restarted.", now, never_took_job=True)
 
-    def _restart(self, slot: _Slot, reason: str, now: float) -> None:
-        """Fail the lost job, retire the worker and spawn its successor (or schedule it)."""
+    def _job_not_taken(self, worker: _Worker, now: float) -> bool:
+        """A ready worker was handed a job long ago and has not said Started for it."""
+        if not worker.ready or worker.current is None or worker.started:
+            return False
+        since = max(worker.sent_at or now, worker.ready_at or now)
+        return now - since > self.job_start_timeout_s
+
+    def _restart(self, slot: _Slot, reason: str, now: float,
+                 never_took_job: bool = False) -> None:
+        """Fail the lost job, retire the worker and spawn its successor (or schedule it).
+
+        never_took_job: the worker was alive but did not begin its job (no Started): the
+        job itself is fine, so the successor gets it, once.
+        """
         worker = slot.worker
         log.warning("%s", reason)
         lost = worker.current
         if lost is not None and lost.job_id in self._live:
-            if worker.ready:
-                self._outbox.append(Failed(lost.job_id, slot.engine, reason))
-            else:                       # it never started the job: the next worker will
+            if not worker.ready:        # it never started the job: the next worker will
                 slot.pending.appendleft(lost)
+            elif never_took_job and lost.job_id not in slot.requeued:
+                slot.requeued.add(lost.job_id)  # never begun: the next worker gets it, once
+                slot.pending.appendleft(lost)
+            else:
+                self._outbox.append(Failed(lost.job_id, slot.engine, reason))
         worker.retire()
         self._graveyard.append(worker.process)
         slot.worker = None
@@ -387,7 +417,7 @@ class NSTService:
         while worker.current is None and slot.pending:
             job = slot.pending.popleft()
             worker.send(job)
-            worker.current = job
+            worker.current, worker.sent_at, worker.started = job, self._clock(), False
             self.stats.jobs_sent += 1
 
     def _reap(self) -> None:

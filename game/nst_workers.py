@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from models.messages import ENGINE_DISPLAY, Job
+from models.messages import ENGINE_DISPLAY, THREAD_DIED_EXIT, Job
 from models.worker import WorkerConfig, run_worker
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,9 @@ class _Worker:
         self.last_seen: float | None = None   # when it last said anything (our clock)
         self.ready = False                    # it sent Ready
         self.current: Job | None = None       # the job it was handed, until it answers
+        self.sent_at: float | None = None     # when `current` was handed over (our clock)
+        self.started = False                  # it said Started for `current`
+        self.ready_at: float | None = None    # when it said Ready
         self.dead_since: float | None = None  # when poll() first saw the process gone
         self._stop = threading.Event()
         self.process.start()
@@ -120,6 +123,9 @@ class _Slot:
     restarts: int = 0
     last_reason: str | None = None
     start_failures: int = 0           # deaths in a row before Ready
+    # Jobs already handed back once after a worker never started them: a second time they
+    # fail, so a job that itself breaks workers cannot loop for ever.
+    requeued: set = field(default_factory=set)
     restart_at: float | None = None   # when a broken worker is tried again
 
     @property
@@ -140,4 +146,6 @@ def crash_reason(engine: str, exitcode: int) -> str:
         return f"The {name} worker crashed ({how}) and was restarted."
     if exitcode == 0:
         return f"The {name} worker quit unexpectedly and was restarted."
+    if exitcode == THREAD_DIED_EXIT:
+        return f"The {name} worker lost one of its threads and was restarted."
     return f"The {name} worker crashed (exit code {exitcode}) and was restarted."

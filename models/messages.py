@@ -1,7 +1,7 @@
 """What the game and the NST worker processes say to each other: plain picklable dataclasses.
 
     game -> worker:  Job, ScoreJob, Cancel, Shutdown
-    worker -> game:  Ready, Heartbeat, Progress, Result, ScoreResult, Failed
+    worker -> game:  Ready, Started, Heartbeat, Progress, Result, ScoreResult, Failed
 
 Images are (H, W, 3) uint8 numpy arrays: a quarter of float32's bytes through the pipe,
 and what both sides draw or save anyway. Every Job a worker takes gets exactly one
@@ -37,6 +37,9 @@ SCORE = "score"
 # ScoreResult.scores are "a~b".
 SCORE_PAIRS: tuple[tuple[str, str], ...] = (("painting", "magenta"), ("painting", "gatys"),
                                            ("magenta", "gatys"))
+# A worker whose helper thread (inbox, heartbeat) died ends itself with this exit code
+# (EX_SOFTWARE): a worker that beats but reads no jobs would freeze the round for ever.
+THREAD_DIED_EXIT = 70
 
 
 # -- game -> worker ---------------------------------------------------------------------------
@@ -86,6 +89,16 @@ class Ready:
 
 
 @dataclass
+class Started:
+    """The worker took the job off its inbox and began it (Job and ScoreJob alike).
+
+    The service's own bookkeeping, never delivered to the game: a job handed to a worker
+    that sends no Started within the service's bound means the worker no longer reads its
+    inbox, and it is replaced."""
+    job_id: str
+
+
+@dataclass
 class Heartbeat:
     worker_name: str
     time: float                  # the worker's time.time(); the service trusts its own clock
@@ -130,4 +143,4 @@ class Failed:
 
 
 ToWorker = Job | ScoreJob | Cancel | Shutdown
-FromWorker = Ready | Heartbeat | Progress | Result | ScoreResult | Failed
+FromWorker = Ready | Started | Heartbeat | Progress | Result | ScoreResult | Failed

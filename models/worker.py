@@ -12,21 +12,30 @@ context). Three threads, each with one job:
 
 Before anything heavy the worker lowers its priority and caps its math libraries to one
 thread: measured to keep the game at full frame rate on two cores.
+
+Start-up is ordered so no two threads ever import at once: numpy (all a message needs to be
+unpickled) is imported before the reader and heartbeat threads start. When the reader
+unpickled the first Job (importing numpy) while main was importing numpy for TensorFlow,
+the reader died on a half-initialised numpy, the heartbeat went on, and the round waited
+for ever. Any helper thread that dies now ends the whole worker (THREAD_DIED_EXIT), so the
+service sees a crash, restarts it and says why.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass
 
-from models.messages import (CANCELLED, ENGINE_DISPLAY, SCORE, TEST_BEHAVIOUR, Cancel, Failed,
-                             Heartbeat, Job, Progress, Ready, Result, ScoreJob, ScoreResult,
-                             Shutdown)
+from models.messages import (CANCELLED, ENGINE_DISPLAY, SCORE, TEST_BEHAVIOUR,
+                             THREAD_DIED_EXIT, Cancel, Failed, Heartbeat, Job, Progress, Ready,
+                             Result, ScoreJob, ScoreResult, Shutdown, Started)
+from models.reasons import one_line
 
 # Read by OpenMP, MKL, OpenBLAS and TensorFlow when they load: set before any of them does.
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -140,9 +149,50 @@ class Inbox(threading.Thread):
             self._cancelled.discard(job.job_id)
 
 
+def import_message_modules() -> None:
+    """Import what unpickling any message needs, in the main thread, before other threads.
+
+    A Job carries numpy arrays: unpickling one imports numpy. Two threads importing numpy
+    at once is what killed the reader at start-up (a partially initialised module).
+    """
+    import numpy  # noqa: F401 - imported for its side effect: numpy is whole in sys.modules
+
+
+def end_worker_when_a_thread_dies(args: threading.ExceptHookArgs) -> None:
+    """threading.excepthook: a dead helper thread ends the worker, loudly.
+
+    A worker that still beats but no longer reads jobs (or beats no more while it works)
+    looks alive to the service for ever. Dying instead is a crash the service already
+    handles: restart, the job reported Failed with a sentence.
+    """
+    if args.exc_type is SystemExit:
+        return
+    thread = args.thread.name if args.thread is not None else "?"
+    print(f"style-duel worker: thread {thread!r} died: the worker ends", file=sys.stderr)
+    traceback.print_exception(args.exc_type, args.exc_value, args.exc_traceback,
+                              file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(THREAD_DIED_EXIT)
+
+
+def ignore_interrupts() -> None:
+    """Ctrl+C in a terminal reaches the whole process group: only the game acts on it.
+
+    The game then stops its workers in order; a worker dying on its own KeyboardInterrupt
+    would look like a crash and be restarted.
+    """
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):       # not the main thread (tests run it in-process)
+        pass
+
+
 def run_worker(config: WorkerConfig, jobs, answers) -> None:
     """Process entry point: serve jobs until Shutdown (or the game goes away)."""
     limit_resources(config)
+    ignore_interrupts()
+    import_message_modules()       # before any thread starts: see the module doc
+    threading.excepthook = end_worker_when_a_thread_dies
     heartbeat = HeartbeatThread(config.name, answers, config.heartbeat_s)
     heartbeat.start()
     inbox = Inbox(jobs)
@@ -186,7 +236,7 @@ class Worker:
             self.load_error = None
         except Exception as error:          # noqa: BLE001 - keep serving: jobs get Failed
             traceback.print_exc(file=sys.stderr)
-            self.load_error = f"{type(error).__name__}: {error}"
+            self.load_error = one_line(error)
         label = self.engine.label if self.engine is not None else None
         self.answers.put(Ready(self.config.name, label))
 
@@ -219,12 +269,13 @@ class Worker:
         except Exception as error:          # noqa: BLE001 - one bad job must not end the worker
             traceback.print_exc(file=sys.stderr)
             return Failed(job.job_id, SCORE, f"No score this round: scoring failed "
-                                             f"({type(error).__name__}: {error}).")
+                                             f"({one_line(error)}).")
         return ScoreResult(job.job_id, scores, self.scorer.label, time.monotonic() - start)
 
     def answer(self, job: Job | ScoreJob,
                stop: threading.Event) -> Result | ScoreResult | Failed:
         """Run one job; the answer is Result, or Failed with a sentence for the player."""
+        self.answers.put(Started(job.job_id))         # the service's proof the inbox works
         if isinstance(job, ScoreJob):
             return self.score(job, stop)
         if stop.is_set():
@@ -249,7 +300,7 @@ class Worker:
         except Exception as error:          # noqa: BLE001 - one bad job must not end the worker
             traceback.print_exc(file=sys.stderr)
             return Failed(job.job_id, job.engine,
-                          f"The {display} engine failed: {type(error).__name__}: {error}")
+                          f"The {display} engine failed: {one_line(error)}")
         if output is None or stop.is_set():
             return Failed(job.job_id, job.engine, CANCELLED)
         return Result(job.job_id, job.engine, output.label, output.image,

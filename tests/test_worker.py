@@ -5,6 +5,7 @@ for a stuck process, never assertions about speed.
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import queue
@@ -274,3 +275,51 @@ def test_hang_behaviour_silences_the_heartbeat_first():
     with pytest.raises(LeaveTheSleep):
         TestBehaviour(pause).run(job("h", "hang"), lambda p: None, lambda: False)
     assert paused.is_set()
+
+
+# -- start-up: the race that froze party mode, and dead threads --------------------------------
+
+def test_a_job_arriving_during_a_slow_engine_load_imports_nothing_off_the_main_thread(tmp_path):
+    """The first Job reaches the inbox while main still loads the engine: the inbox thread
+    must not import anything (it once imported numpy beside main and died half-way)."""
+    from tests.worker_probe import run_watched_worker
+
+    context = multiprocessing.get_context("spawn")
+    jobs, answers = context.Queue(), context.Queue()
+    jobs.cancel_join_thread()
+    record = tmp_path / "imports.json"
+    config = WorkerConfig("magenta", preload=True, heartbeat_s=0.1)
+    process = context.Process(target=run_watched_worker,
+                              args=(config, jobs, answers, str(record), 3.0), daemon=True)
+    process.start()
+    try:
+        jobs.put(job("first", "echo"))          # at once: main is still loading
+        seen = []
+        deadline = time.monotonic() + SAFETY_S
+        while not any(isinstance(m, (Result, Failed)) for m in seen):
+            assert time.monotonic() < deadline, f"no answer: {seen}"
+            try:
+                seen.append(answers.get(timeout=0.5))
+            except queue.Empty:
+                continue
+        ready = [m for m in seen if isinstance(m, Ready)]
+        assert ready and ready[0].engine_label == "slow-loading test engine"
+        assert isinstance(seen[-1], Result) and seen[-1].job_id == "first"
+        jobs.put(Shutdown())
+        process.join(SAFETY_S)
+        assert process.exitcode == 0
+    finally:
+        if process.is_alive():
+            process.kill()
+    imported = json.loads(record.read_text(encoding="utf-8"))
+    assert imported == [], f"helper threads imported modules: {imported[:10]}"
+
+
+def test_a_dead_inbox_thread_ends_the_worker_instead_of_beating_on(worker):
+    from models.messages import THREAD_DIED_EXIT
+    from tests.worker_probe import BreaksOnUnpickle
+
+    worker.until(lambda m: isinstance(m, Ready))
+    worker.jobs.put(job("poisoned", "echo", poison=BreaksOnUnpickle()))
+    worker.process.join(SAFETY_S)
+    assert worker.process.exitcode == THREAD_DIED_EXIT
