@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["STYLE_DUEL_HOME"] = tempfile.mkdtemp(prefix="style-duel-demo-")
 
     overrides = list(args.overrides)
+    if args.command == "demo" and args.seconds is not None:
+        args.seconds = demo_seconds(args.seconds)
     if args.seconds is not None:
         overrides.append(f"round.seconds={args.seconds}")
     if args.kiosk:
@@ -106,6 +108,22 @@ def main(argv: list[str] | None = None) -> int:
     if director is not None and args.screenshots is not None and code == 0:
         print(f"demo: {len(director.shots)} screenshots in {args.screenshots}")
     return code
+
+
+def demo_seconds(asked: int) -> int:
+    """The demo's round length: `asked`, brought inside the settings' range with a word.
+
+    A player's out-of-range setting keeps the default (game.config); a demo asked for 5 s
+    wants the shortest round there is, and whoever runs it reads stdout, not a log.
+    """
+    from game.config import MAX_SECONDS, MIN_SECONDS
+
+    seconds = min(MAX_SECONDS, max(MIN_SECONDS, asked))
+    if seconds != asked:
+        side, bound = ("below", "floor") if asked < MIN_SECONDS else ("above", "ceiling")
+        print(f"demo: rounds last {seconds} s (--seconds {asked} is {side} the {seconds} s "
+              f"{bound})", flush=True)
+    return seconds
 
 
 def make_director(args: argparse.Namespace, config):

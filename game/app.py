@@ -75,6 +75,7 @@ class App:
         self.rng = random.Random(options.seed)
         self.stack = SceneStack()
         self.running = True
+        self.stop_reason: str | None = None    # the signal that stopped the game, if any
         self.frame_hooks: list[Callable[["App"], None]] = []   # demo bot, kiosk, benchmarks
         # Each sees every event before the scenes; True swallows it (the kiosk keeps the
         # window-close and Alt+F4 events from ending an unattended installation).
@@ -123,6 +124,11 @@ class App:
         pygame.display.set_caption(self.t("app.window_title"))
 
     def quit(self) -> None:
+        self.running = False
+
+    def stop(self, reason: str) -> None:
+        """Stop after this frame, whatever the scene or kiosk rules say (a stop signal)."""
+        self.stop_reason = reason
         self.running = False
 
     def toggle_fullscreen(self) -> None:

@@ -160,9 +160,17 @@ class KioskDemoDirector(DemoDirector):
             self._watch_idle(app)
         elif not self.feed.done():
             self.feed.step(scene)
-        if not walked_away and self.time_in_scene >= scene.round.seconds / 2 \
+        if walked_away:
+            return
+        painted = self.feed.done()
+        if (painted or self.time_in_scene >= scene.round.seconds / 2) \
                 and self.once("shot_mid", 0):
             self.shot(app, "paint")
+        if painted and self.once("finish", 0.5):
+            # A visitor who is done says so (F), as people at the kiosk do: one who stood
+            # silent until the clock ran out would be taken for gone by the idle rule and
+            # the painting discarded (a long round's plan ends well before its clock).
+            self.press(pygame.K_f)
 
     def _feed_for(self, scene) -> PaintFeed:
         budget = max(40, int(scene.round.seconds * STROKES_PER_SECOND))

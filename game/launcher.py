@@ -73,6 +73,7 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.app import App, AppOptions, FastClock
     from game.scenes.title import TitleScene
+    from game.stop_signals import StopSignals
 
     config_path = config_path or default_config_path()
     if config.kiosk.enabled and director is None:
@@ -99,7 +100,8 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
         app.stack.push(first)
         first = SetupScene(app)
     try:
-        app.run(first, exit_after_first_frame=bool(os.environ.get(EXIT_AFTER_FIRST_FRAME)))
+        with StopSignals(app.stop):
+            app.run(first, exit_after_first_frame=bool(os.environ.get(EXIT_AFTER_FIRST_FRAME)))
     finally:
         import pygame
         pygame.quit()

@@ -68,3 +68,30 @@ def test_names_typed_on_the_keyboard_and_the_gallery_on_disk(demo):
     # Round 2 was abandoned mid-round and discarded: two paintings in the gallery, not three.
     entries = [p for p in (home / "data" / "gallery").iterdir() if (p / "meta.json").is_file()]
     assert len(entries) == 2
+
+
+def test_a_visitor_who_finishes_a_long_round_reaches_the_reveal_first_time(tmp_path):
+    """With 90-s rounds the visitor bot's plan ends long before the clock: it presses F as a
+    visitor does, instead of standing silent until the idle rule discards the painting (the
+    demo once went attract -> setup -> paint -> attract 19 times before one reveal)."""
+    shots, home = tmp_path / "shots", tmp_path / "home"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
+               STYLE_DUEL_HOME=str(home))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", "--kiosk",
+                           "--rounds", "1", "--seconds", "90", "--screenshots", str(shots),
+                           "--seed", "2"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert len([n for n in names if n.endswith("_paint.png")]) == 1, names
+    assert any(n.endswith("_reveal.png") for n in names), names
+    assert not any("attract_round_ended" in n for n in names), names
+
+
+def test_demo_brings_an_out_of_range_round_length_inside_and_says_so(capsys):
+    sys.path.insert(0, str(ROOT))
+    from main import demo_seconds
+    assert demo_seconds(5) == 30 and demo_seconds(45) == 45 and demo_seconds(9000) == 600
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["demo: rounds last 30 s (--seconds 5 is below the 30 s floor)",
+                   "demo: rounds last 600 s (--seconds 9000 is above the 600 s ceiling)"]
