@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="demo: run at wall-clock speed instead of as fast as possible")
     demo.add_argument("--party", type=int, metavar="N",
                       help="demo: N bots play a hot-seat party (2–8)")
+    demo.add_argument("--report", type=Path, metavar="FILE",
+                      help="demo --party: write what the party reached as JSON (benchmarks)")
     return parser
 
 
@@ -132,7 +134,7 @@ def make_director(args: argparse.Namespace, config):
     if args.party is not None:
         from game.demo_party import PartyDemoDirector
         return PartyDemoDirector(rounds=rounds, screenshots=args.screenshots, seed=seed,
-                                 players=min(8, max(2, args.party)))
+                                 players=min(8, max(2, args.party)), report=args.report)
     if config.kiosk.enabled:
         from game.demo_kiosk import KioskDemoDirector
         return KioskDemoDirector(rounds=rounds, screenshots=args.screenshots, seed=seed)

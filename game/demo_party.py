@@ -7,9 +7,11 @@ a restart), so the screenshots show every party screen in both languages.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pygame
 
@@ -25,6 +27,7 @@ class PartyDemoDirector(DemoDirector):
     painter: int = 0            # the lobby index of the bot painting now
     finished: bool = False
     language_switched: bool = False
+    report: Path | None = None  # bench/party_soak.py reads what the party reached here
 
     def shot(self, app, name: str) -> None:
         if self.screenshots is None:
@@ -111,6 +114,8 @@ class PartyDemoDirector(DemoDirector):
                 and self.once("shot_saved", 0):
             self.shot(app, "podium_saved")
             saved = scene.session.saved_to
+            if self.report is not None:
+                write_report(self.report, scene.session)
             if saved is not None and self.screenshots is not None:
                 # The contact sheet sits in the throw-away data folder; keep a copy to look at.
                 self.screenshots.mkdir(parents=True, exist_ok=True)
@@ -119,3 +124,26 @@ class PartyDemoDirector(DemoDirector):
                 and self.once("leave", 0):
             self.finished = True
             self.press(pygame.K_ESCAPE)
+
+
+def party_outcome(session) -> dict:
+    """What a host would check at the podium: every pair's two pictures, every score."""
+    pairs = {}
+    for turn in session.played_turns():
+        carrier = session.carrier(turn.pair_key)
+        if carrier is not None:
+            pairs[turn.pair_key] = {engine: slot.status
+                                    for engine, slot in carrier.slots.items()}
+    turns = [{"round": turn.round_index, "player": turn.player_index,
+              "scoring": turn.painting_ref.scoring.status, "score": turn.painting_ref.score}
+             for turn in session.played_turns()]
+    complete = (bool(pairs) and all(status == "done" for pair in pairs.values()
+                                    for status in pair.values())
+                and all(turn["scoring"] == "done" for turn in turns))
+    return {"podium": True, "saved": session.saved_to is not None, "pairs": pairs,
+            "turns": turns, "complete": complete}
+
+
+def write_report(path: Path, session) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(party_outcome(session), indent=1), encoding="utf-8")
