@@ -18,7 +18,7 @@ from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_co
 from game.gallery import Gallery
 from game.i18n import Msg, Strings
 from game.image_loader import ImageLoadError, load_rgb
-from game.machines import Machines
+from game.nst.machines import Machines
 from game.sound import SoundBoard
 from game.store import Leaderboard
 

@@ -49,7 +49,7 @@ class FakeService:
 
 @pytest.fixture
 def app():
-    from game.machines import Machines
+    from game.nst.machines import Machines
     config = GameConfig()
     services = build_services(config, default_config_path(), [])
     services.machines = Machines(None, service=FakeService())

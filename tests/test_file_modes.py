@@ -18,7 +18,7 @@ import pytest
 from game.contact_sheet import PartySheet, render_contact_sheet, save_contact_sheet
 from game.gallery import Gallery
 from game.i18n import Strings
-from game.result_cache import ResultCache
+from game.nst.result_cache import ResultCache
 from game.store import Leaderboard
 from game.supervisor import SupervisorSettings, run_supervisor
 from models.messages import Result

@@ -97,7 +97,7 @@ def test_display_helpers_replace_what_cannot_be_shown():
 @pytest.fixture
 def app_with_photos(photo_folder):
     """The game as start-up builds it, with photo_folder as a museum content folder."""
-    from game.machines import Machines
+    from game.nst.machines import Machines
     config = GameConfig()
     config.paths.content_dirs = [str(photo_folder)]
     services = build_services(config, default_config_path(), [])

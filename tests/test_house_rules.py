@@ -44,3 +44,21 @@ def test_models_and_brushes_never_import_game():
                  for folder in ("models", "brushes") for p in (ROOT / folder).rglob("*.py")
                  if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_the_game_reaches_the_models_only_through_its_nst_room():
+    """game/nst/ is the NST client (service, workers, machines, result cache): the rest of
+    the game imports nothing from models/ but the launcher's check of installed files."""
+    pattern = re.compile(r"^\s*(import|from)\s+models\b", re.MULTILINE)
+    allowed = {ROOT / "game" / "launcher.py"}
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "game").rglob("*.py")
+                 if (ROOT / "game" / "nst") not in p.parents and p not in allowed
+                 if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_nst_client_draws_nothing():
+    pattern = re.compile(r"^\s*(import|from)\s+pygame\b", re.MULTILINE)
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "game" / "nst").rglob("*.py")
+                 if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

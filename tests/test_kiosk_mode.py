@@ -21,7 +21,7 @@ from game.config import GameConfig
 from game.demo import key
 from game.kiosk_mode import ANONYMOUS_NAME, KioskController
 from game.launcher import build_services
-from game.machines import Machines
+from game.nst.machines import Machines
 from game.paths import default_config_path
 from models.messages import Result, ScoreResult
 from scene_kit import FakeService, keydown, pump

@@ -18,8 +18,8 @@ import numpy as np
 import psutil
 import pytest
 
-from game.nst_service import NSTService, crash_reason
-from game.result_cache import (FROM_CACHE_NOTE, ResultCache, models_fingerprint,
+from game.nst.service import NSTService, crash_reason
+from game.nst.result_cache import (FROM_CACHE_NOTE, ResultCache, models_fingerprint,
                                result_key)
 from models.engines import TEST_LABEL
 from models.messages import TEST_BEHAVIOUR, Failed, Job, Progress, Result
@@ -377,7 +377,7 @@ def test_shutdown_ends_even_a_hung_worker(make_service):
 NO_TF_SCRIPT = textwrap.dedent("""
     import sys, time
     import numpy as np
-    from game.nst_service import NSTService
+    from game.nst.service import NSTService
     from models.messages import Result
 
     HEAVY = ("tensorflow", "keras", "tf_keras", "tensorflow_hub", "ai_edge_litert")

@@ -192,7 +192,7 @@ def test_crash_behaviour_exits_with_the_asked_code(worker):
 
 ORPHAN_SCRIPT = textwrap.dedent("""
     import time
-    from game.nst_service import NSTService
+    from game.nst.service import NSTService
 
     if __name__ == "__main__":
         service = NSTService(None, preload=False, heartbeat_s=0.1, engines=("magenta",))

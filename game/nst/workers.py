@@ -1,4 +1,4 @@
-"""The per-worker machinery behind game.nst_service.NSTService.
+"""The per-worker machinery behind game.nst.service.NSTService.
 
 One worker process per engine (models.worker) with its two queues, and a pump thread that
 moves its answers into a local inbox so NSTService.poll() never blocks; the Slot that holds an

@@ -30,7 +30,7 @@ LiteRT, not even lazily). How the pieces fit:
   killed and replaced; the job it never began goes to the successor once, then fails.
 - Job ids of jobs not yet answered are kept; anything that arrives for another id (the
   late answer of a cancelled job or an abandoned round) is dropped and counted.
-- Results are cached on disk (game.result_cache) when a cache_dir is given: a job seen
+- Results are cached on disk (game.nst.result_cache) when a cache_dir is given: a job seen
   before is answered by the next poll() without a worker.
 - Scoring (models.score) runs in the Magenta worker (SCORER_ENGINE): its engine is idle
   once its picture is out, the encoder costs a few ms a picture, and a third TensorFlow
@@ -50,9 +50,9 @@ from pathlib import Path
 
 import numpy as np
 
-from game.nst_workers import (EXIT_GRACE_S, MAX_BACKOFF_S, MAX_START_FAILURES, ServiceStats,
+from game.nst.result_cache import CacheWriter, ResultCache, models_fingerprint, result_key
+from game.nst.workers import (EXIT_GRACE_S, MAX_BACKOFF_S, MAX_START_FAILURES, ServiceStats,
                               WorkerStatus, _Slot, _Worker, crash_reason)
-from game.result_cache import CacheWriter, ResultCache, models_fingerprint, result_key
 from models.cache import default_models_dir
 from models.messages import (ENGINES, SCORE, SCORE_PAIRS, SCORER_ENGINE, Cancel, Failed, Job,
                              Progress, Ready, Result, ScoreJob, ScoreResult, Shutdown, Started)

@@ -1,6 +1,6 @@
 """The game's side of the NST service: start a round's two jobs, route answers to its slots.
 
-Plain logic over `game.nst_service.NSTService` (which never blocks and never imports
+Plain logic over `game.nst.service.NSTService` (which never blocks and never imports
 TensorFlow). The App calls `update()` once per step; scenes only read the round's slots.
 Once the painting is in and both machines' answers are final, the round's ScoreJob goes out
 (painting, and each machine's picture that exists) and its answer fills `round.scoring`.
@@ -74,7 +74,7 @@ class Machines:
     @property
     def service(self):
         if self._service is None:
-            from game.nst_service import NSTService
+            from game.nst.service import NSTService
             self._service = NSTService(self._cache_dir)
         return self._service
 
