@@ -20,6 +20,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import tomli_w
 
 from game import paths
+from game.files import make_folder
 from game.i18n import LANGUAGES
 from game.kiosk import KioskSettings, validate_kiosk
 from game.limits import field_limits
@@ -265,7 +266,7 @@ def apply_overrides(config: GameConfig, pairs: list[str]) -> list[str]:
 def save_config(config: GameConfig, path: Path | None = None) -> Path:
     """Write settings atomically, so a crash mid-save never leaves half a config file."""
     path = paths.default_config_path() if path is None else Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)           # the one file policy (docs/files.md): private
     body = tomli_w.dumps(dataclasses.asdict(config))
     text = "# Style Duel settings. Delete a line to go back to its default.\n\n" + body
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

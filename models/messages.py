@@ -1,7 +1,7 @@
 """What the game and the NST worker processes say to each other: plain picklable dataclasses.
 
     game -> worker:  Job, ScoreJob, Cancel, Shutdown
-    worker -> game:  Ready, Started, Heartbeat, Progress, Result, ScoreResult, Failed
+    worker -> game:  Ready, Loading, Received, Heartbeat, Progress, Result, ScoreResult, Failed
 
 Images are (H, W, 3) uint8 numpy arrays: a quarter of float32's bytes through the pipe,
 and what both sides draw or save anyway. Every Job a worker takes gets exactly one
@@ -89,12 +89,24 @@ class Ready:
 
 
 @dataclass
-class Started:
-    """The worker took the job off its inbox and began it (Job and ScoreJob alike).
+class Loading:
+    """The worker's main thread starts (done=False) or ends (done=True) loading a model.
 
-    The service's own bookkeeping, never delivered to the game: a job handed to a worker
-    that sends no Started within the service's bound means the worker no longer reads its
-    inbox, and it is replaced."""
+    Loading TensorFlow's libraries holds the GIL for seconds of CPU, so on a starved core the
+    heartbeat thread can fall silent for a minute; while a load is under way the service
+    judges silence by its start-up bound, not its heartbeat timeout."""
+    worker_name: str
+    done: bool = False
+
+
+@dataclass
+class Received:
+    """The worker's inbox took the job off the queue (Job and ScoreJob alike).
+
+    Sent by the inbox thread, so a main thread busy loading an engine does not delay it.
+    The service's own bookkeeping, never delivered to the game: a job handed over that gets
+    no Received within the service's bound means the worker no longer reads its inbox, and
+    it is replaced."""
     job_id: str
 
 
@@ -143,4 +155,4 @@ class Failed:
 
 
 ToWorker = Job | ScoreJob | Cancel | Shutdown
-FromWorker = Ready | Started | Heartbeat | Progress | Result | ScoreResult | Failed
+FromWorker = Ready | Loading | Received | Heartbeat | Progress | Result | ScoreResult | Failed

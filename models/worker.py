@@ -22,20 +22,20 @@ service sees a crash, restarts it and says why.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import queue
 import signal
 import sys
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from models.messages import (CANCELLED, ENGINE_DISPLAY, SCORE, TEST_BEHAVIOUR,
-                             THREAD_DIED_EXIT, Cancel, Failed, Heartbeat, Job, Progress, Ready,
-                             Result, ScoreJob, ScoreResult, Shutdown, Started)
+                             THREAD_DIED_EXIT, Failed, Job, Loading, Progress, Ready, Received,
+                             Result, ScoreJob, ScoreResult)
 from models.reasons import one_line
+from models.worker_threads import HeartbeatThread, Inbox
 
 # Read by OpenMP, MKL, OpenBLAS and TensorFlow when they load: set before any of them does.
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -74,79 +74,6 @@ def limit_resources(config: WorkerConfig) -> None:
             os.nice(config.nice)
         except OSError:
             pass                 # not allowed here: run at normal priority rather than not
-
-
-class HeartbeatThread(threading.Thread):
-    """Says "alive" every `interval` s until stopped; exits the process if the game is gone."""
-
-    def __init__(self, name: str, answers, interval: float):
-        super().__init__(name="heartbeat", daemon=True)
-        self.worker_name, self.answers, self.interval = name, answers, interval
-        self.stopped = threading.Event()
-        self.paused = threading.Event()      # the "hang" test behaviour goes silent
-        self.parent = multiprocessing.parent_process()
-
-    def run(self) -> None:
-        while True:
-            if self.parent is not None and not self.parent.is_alive():
-                os._exit(0)                  # the game died: nobody will read our answers
-            if not self.paused.is_set():
-                try:
-                    self.answers.put(Heartbeat(self.worker_name, time.time()))
-                except ValueError:           # the queue closed: the worker is ending
-                    return
-            if self.stopped.wait(self.interval):
-                return
-
-
-class Inbox(threading.Thread):
-    """Reads the job queue: jobs go to a local queue, Cancel and Shutdown set flags."""
-
-    def __init__(self, jobs):
-        super().__init__(name="inbox", daemon=True)
-        self.jobs = jobs
-        self.local: queue.SimpleQueue[Job | ScoreJob | None] = queue.SimpleQueue()  # None: stop
-        self.shutdown = threading.Event()
-        self._lock = threading.Lock()
-        self._cancelled: set[str] = set()      # ids cancelled before or while they ran
-        self._current: tuple[str, threading.Event] | None = None
-
-    def run(self) -> None:
-        while not self.shutdown.is_set():
-            try:
-                message = self.jobs.get()
-            except (EOFError, OSError, ValueError):   # the game closed its end: stop
-                message = Shutdown()
-            if isinstance(message, (Job, ScoreJob)):
-                self.local.put(message)
-            elif isinstance(message, Cancel):
-                self.cancel(message.job_id)
-            elif isinstance(message, Shutdown):
-                self.shutdown.set()
-                self.cancel(None)
-                self.local.put(None)
-
-    def cancel(self, job_id: str | None) -> None:
-        """Flag `job_id` (None: whatever runs now) so the engine stops at its next check."""
-        with self._lock:
-            if job_id is not None:
-                self._cancelled.add(job_id)
-            if self._current and job_id in (None, self._current[0]):
-                self._current[1].set()
-
-    def begin(self, job: Job) -> threading.Event:
-        """The job's stop flag; already set if it was cancelled while it waited."""
-        stop = threading.Event()
-        with self._lock:
-            if job.job_id in self._cancelled or self.shutdown.is_set():
-                stop.set()
-            self._current = (job.job_id, stop)
-        return stop
-
-    def end(self, job: Job) -> None:
-        with self._lock:
-            self._current = None
-            self._cancelled.discard(job.job_id)
 
 
 def import_message_modules() -> None:
@@ -195,7 +122,7 @@ def run_worker(config: WorkerConfig, jobs, answers) -> None:
     threading.excepthook = end_worker_when_a_thread_dies
     heartbeat = HeartbeatThread(config.name, answers, config.heartbeat_s)
     heartbeat.start()
-    inbox = Inbox(jobs)
+    inbox = Inbox(jobs, acknowledge=lambda job_id: answers.put(Received(job_id)))
     inbox.start()
     worker = Worker(config, answers, heartbeat)
     if config.preload:
@@ -226,8 +153,23 @@ class Worker:
         self.scorer = None
         self.scorer_error: str | None = None
 
+    @contextmanager
+    def loading(self):
+        """Tell the service a long, possibly silent load is under way (see Loading)."""
+        self.answers.put(Loading(self.config.name))
+        try:
+            yield
+        finally:
+            self.answers.put(Loading(self.config.name, done=True))
+
     def load(self) -> None:
         """Choose and load the engine, then say Ready with its label (or why it failed)."""
+        with self.loading():
+            self._load_engine()
+        label = self.engine.label if self.engine is not None else None
+        self.answers.put(Ready(self.config.name, label))
+
+    def _load_engine(self) -> None:
         try:
             from models.engines import load_engine
 
@@ -237,11 +179,13 @@ class Worker:
         except Exception as error:          # noqa: BLE001 - keep serving: jobs get Failed
             traceback.print_exc(file=sys.stderr)
             self.load_error = one_line(error)
-        label = self.engine.label if self.engine is not None else None
-        self.answers.put(Ready(self.config.name, label))
 
     def load_scorer(self) -> None:
         """Load the score's encoder once; on failure keep the reason for every ScoreJob."""
+        with self.loading():
+            self._load_scorer()
+
+    def _load_scorer(self) -> None:
         try:
             from models.score import ScoreUnavailable, Scorer
         except Exception as error:          # noqa: BLE001 - a broken install: say so
@@ -275,7 +219,6 @@ class Worker:
     def answer(self, job: Job | ScoreJob,
                stop: threading.Event) -> Result | ScoreResult | Failed:
         """Run one job; the answer is Result, or Failed with a sentence for the player."""
-        self.answers.put(Started(job.job_id))         # the service's proof the inbox works
         if isinstance(job, ScoreJob):
             return self.score(job, stop)
         if stop.is_set():

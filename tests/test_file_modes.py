@@ -104,3 +104,10 @@ def test_an_existing_data_folder_keeps_the_mode_staff_gave_it(tmp_path: Path, um
     assert mode(shared) == 0o750
     assert_private(shared, shared / "paintings")
     assert mode(shared / "leaderboard.sqlite3") == FILE_MODE
+
+
+def test_the_settings_file_and_its_folder_are_private(tmp_path: Path, umask) -> None:
+    from game.config import GameConfig, save_config
+    path = save_config(GameConfig(), tmp_path / "home" / "config" / "config.toml")
+    assert path.is_file()
+    assert_private(tmp_path, tmp_path / "home")

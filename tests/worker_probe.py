@@ -17,6 +17,9 @@ class SlowEngine:
     """Stands in for a real engine whose load takes a while (TensorFlow on a busy machine)."""
     label = "slow-loading test engine"
 
+    def run(self, job, report, should_stop):
+        return EchoOutput(job.content)
+
 
 class EchoOutput:
     """What an engine returns, without importing numpy (this test counts imports)."""
@@ -89,3 +92,28 @@ class StallsOnUnpickle:
 
     def __reduce__(self):
         return (time.sleep, (3600.0,))
+
+
+def silent_loading_engines(silence_s: float) -> types.ModuleType:
+    """A models.engines whose load silences the heartbeat for `silence_s`, as loading
+    TensorFlow's libraries on a starved core does (the GIL held for seconds)."""
+    module = types.ModuleType("models.engines")
+
+    def load_engine(*_args, **_kwargs):
+        beating = [t for t in threading.enumerate() if t.name == "heartbeat"]
+        for thread in beating:
+            thread.paused.set()
+        time.sleep(silence_s)
+        for thread in beating:
+            thread.paused.clear()
+        return SlowEngine()
+
+    module.load_engine, module.TestBehaviour = load_engine, EchoBehaviour
+    return module
+
+
+def run_silently_loading_worker(config, jobs, answers) -> None:
+    """run_worker whose engine load is silent for 4 s (the service's test bound is 1 s)."""
+    sys.modules["models.engines"] = silent_loading_engines(4.0)
+    from models.worker import run_worker
+    run_worker(config, jobs, answers)

@@ -21,13 +21,14 @@ LiteRT, not even lazily). How the pieces fit:
   loop: once a message's first bytes are in the pipe it blocks until the rest arrives, and
   a worker killed half-way through a 200 KB preview would freeze the game for good.
 - Liveness: workers send Heartbeat every second from a thread. poll() restarts a worker
-  whose process has exited (its exit code says why) or that has been silent for
-  heartbeat_timeout_s (killed first), and reports its job as Failed with a sentence for the
+  whose process has exited (its exit code says why), that has been silent for
+  heartbeat_timeout_s once ready (killed first), or that is not ready after
+  startup_timeout_s, and reports its job as Failed with a sentence for the
   player. Restarting is spawn-and-go; nothing here waits on a process except shutdown().
   A worker that keeps dying before it is ready is retried with a growing pause, and the
   jobs waiting for it fail at once instead of waiting for ever. A worker that beats but
-  sends no Started for a job within job_start_timeout_s (its inbox thread is gone) is
-  killed and replaced; the job it never began goes to the successor once, then fails.
+  whose inbox sends no Received for a job within job_start_timeout_s (the inbox is stuck)
+  is killed and replaced; the job it never took goes to the successor once, then fails.
 - Job ids of jobs not yet answered are kept; anything that arrives for another id (the
   late answer of a cancelled job or an abandoned round) is dropped and counted.
 - Results are cached on disk (game.nst.result_cache) when a cache_dir is given: a job seen
@@ -50,12 +51,14 @@ from pathlib import Path
 
 import numpy as np
 
+from game.nst.keeper import Liveness, WorkerKeeper
 from game.nst.result_cache import CacheWriter, ResultCache, models_fingerprint, result_key
-from game.nst.workers import (EXIT_GRACE_S, MAX_BACKOFF_S, MAX_START_FAILURES, ServiceStats,
-                              WorkerStatus, _Slot, _Worker, crash_reason)
+from game.nst.workers import ServiceStats, WorkerStatus, _Slot
+from game.nst.workers import crash_reason  # noqa: F401 - part of this module's API
 from models.cache import default_models_dir
 from models.messages import (ENGINES, SCORE, SCORE_PAIRS, SCORER_ENGINE, Cancel, Failed, Job,
-                             Progress, Ready, Result, ScoreJob, ScoreResult, Shutdown, Started)
+                             Loading, Progress, Ready, Received, Result, ScoreJob,
+                             ScoreResult)
 from models.worker import WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -85,20 +88,21 @@ class NSTService:
     """Worker processes for the NST engines, driven by submit/poll/cancel; see the module doc."""
 
     def __init__(self, cache_dir: Path | None, heartbeat_timeout_s: float = 20.0, *,
-                 models_dir: Path | None = None, startup_timeout_s: float = 120.0,
+                 models_dir: Path | None = None, startup_timeout_s: float = 300.0,
                  job_start_timeout_s: float = 90.0,
                  heartbeat_s: float = 1.0, preload: bool = True, nice: int = 10,
                  engines: tuple[str, ...] = ENGINES, score_dir: Path | None = None,
                  clock: Callable[[], float] = time.monotonic):
         """
         cache_dir: folder for cached results (e.g. <data_dir>/nst-cache); None: no cache.
-        heartbeat_timeout_s: silence after which a worker counts as hung and is replaced.
+        heartbeat_timeout_s: silence after which a ready worker counts as hung and is
+            replaced (before Ready only startup_timeout_s applies: see game.nst.keeper).
         models_dir: the model cache the workers choose engines from (default: the one
             models.cache uses: $STYLE_DUEL_MODELS, else the per-user folder).
         startup_timeout_s: how long a new worker may take to load its engine and say Ready
             (TensorFlow's import and a model load on a busy machine).
-        job_start_timeout_s: how long a ready, idle worker may take to say Started for a job
-            handed to it (the Magenta worker loads the score's encoder after Ready).
+        job_start_timeout_s: how long a worker's inbox may take to say Received for a job
+            handed to it (counted from Ready when the job was sent earlier).
         heartbeat_s: how often workers send heartbeats.
         preload: workers load their engine (TensorFlow) before the first job.
         nice: how much workers lower their priority.
@@ -108,9 +112,6 @@ class NSTService:
         unknown = set(engines) - set(ENGINES)
         if unknown:
             raise ValueError(f"unknown engines {sorted(unknown)}; known: {ENGINES}")
-        self.heartbeat_timeout_s = heartbeat_timeout_s
-        self.startup_timeout_s = startup_timeout_s
-        self.job_start_timeout_s = job_start_timeout_s
         self.models_dir = Path(models_dir) if models_dir else default_models_dir()
         self.stats = ServiceStats()
         self._cache = ResultCache(cache_dir) if cache_dir is not None else None
@@ -120,13 +121,15 @@ class NSTService:
                                               scorer=engine == SCORER_ENGINE,
                                               score_dir=str(score_dir) if score_dir else None)
                          for engine in engines}
-        self._slots = {engine: _Slot(engine) for engine in engines}
-        self._context = multiprocessing.get_context("spawn")
         self._clock = clock
         self._running = False
         self._live: dict[str, _Live] = {}
         self._outbox: list[Message] = []       # answers waiting for the next poll()
-        self._graveyard: list = []              # killed processes not reaped yet
+        self._keeper = WorkerKeeper(
+            multiprocessing.get_context("spawn"), self._configs,
+            Liveness(heartbeat_timeout_s, startup_timeout_s, job_start_timeout_s), clock,
+            self.stats, is_live=self._live.__contains__, fail=self._fail)
+        self._slots = self._keeper.slots
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -137,8 +140,8 @@ class NSTService:
         self._running = True
         now = self._clock()
         for slot in self._slots.values():
-            self._spawn(slot, now)
-            self._dispatch(slot)
+            self._keeper.spawn(slot, now)
+            self._keeper.dispatch(slot)
 
     def shutdown(self, timeout: float = 2.0) -> None:
         """Ask every worker to stop, wait up to `timeout` s, then terminate stragglers.
@@ -149,31 +152,10 @@ class NSTService:
         """
         self._running = False
         deadline = time.monotonic() + timeout
-        workers = [slot.worker for slot in self._slots.values() if slot.worker is not None]
-        for worker in workers:
-            worker.send(Shutdown())              # they stop while the cache writes finish
+        workers = self._keeper.ask_all_to_stop()  # they stop while the cache writes finish
         if self._writer is not None and not self._writer.close(timeout):
             log.warning("result cache writes not finished in %.1f s", timeout)
-        for worker in workers:
-            worker.process.join(max(0.0, deadline - time.monotonic()))
-        for worker in workers:
-            if worker.process.is_alive():
-                log.warning("%s did not stop in %.1f s: terminating it",
-                            worker.config.name, timeout)
-                worker.process.terminate()
-                worker.process.join(0.5)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(0.5)
-            worker.retire()
-        for process in self._graveyard:
-            if process.is_alive():
-                process.kill()
-            process.join(0.5)
-        self._graveyard.clear()
-        for slot in self._slots.values():
-            slot.worker, slot.restart_at = None, None
-            slot.pending.clear()
+        self._keeper.stop_all(workers, deadline, timeout)
         self._live.clear()
         self._outbox.clear()
 
@@ -222,7 +204,7 @@ class NSTService:
         slot = self._slots[engine]
         slot.pending.append(job)
         if self._running:
-            self._dispatch(slot)
+            self._keeper.dispatch(slot)
         return job.job_id
 
     def submit_score(self, round_id: str, images: dict[str, np.ndarray],
@@ -242,7 +224,7 @@ class NSTService:
             return job.job_id
         slot.pending.append(job)
         if self._running:
-            self._dispatch(slot)
+            self._keeper.dispatch(slot)
         return job.job_id
 
     def cancel(self, job_id: str) -> bool:
@@ -272,11 +254,8 @@ class NSTService:
             for slot in self._slots.values():
                 if slot.worker is not None:
                     self._read(slot)
-                    self._check(slot, now)
-                elif slot.restart_at is not None and now >= slot.restart_at:
-                    self._spawn(slot, now)
-                self._dispatch(slot)
-            self._reap()
+                self._keeper.tend(slot, now)
+            self._keeper.reap()
         delivered = []
         for message in self._outbox:
             if message.job_id not in self._live:
@@ -289,8 +268,8 @@ class NSTService:
 
     def status(self) -> dict[str, WorkerStatus]:
         """Per engine: what its worker is doing, which engine it runs, its restarts."""
-        return {engine: WorkerStatus(self._state(slot), slot.label, slot.restarts,
-                                     slot.last_reason, len(slot.pending),
+        return {engine: WorkerStatus(self._keeper.state(slot, self._running), slot.label,
+                                     slot.restarts, slot.last_reason, len(slot.pending),
                                      slot.worker.process.pid if slot.worker else None)
                 for engine, slot in self._slots.items()}
 
@@ -300,13 +279,9 @@ class NSTService:
 
     # -- inside poll -----------------------------------------------------------------------
 
-    def _state(self, slot: _Slot) -> str:
-        worker = slot.worker
-        if not self._running:
-            return "stopped"
-        if worker is None or not worker.ready:
-            return "restarting" if slot.restarts else "starting"
-        return "busy" if worker.current is not None else "ready"
+    def _fail(self, job_id: str, engine: str, reason: str) -> None:
+        """The keeper lost a job (its worker died, or cannot start): tell whoever waits."""
+        self._outbox.append(Failed(job_id, engine, reason))
 
     def _read(self, slot: _Slot) -> None:
         """Take in a worker's answers: liveness, labels, and messages for live jobs."""
@@ -317,9 +292,11 @@ class NSTService:
                 worker.ready, slot.start_failures = True, 0
                 worker.ready_at = received
                 slot.label = message.engine_label or slot.label
-            elif isinstance(message, Started):
+            elif isinstance(message, Loading):
+                worker.loading_since = None if message.done else received
+            elif isinstance(message, Received):
                 if worker.current is not None and worker.current.job_id == message.job_id:
-                    worker.started = True
+                    worker.received = True
             elif isinstance(message, (Progress, Result, ScoreResult, Failed)):
                 if (not isinstance(message, Progress) and worker.current is not None
                         and worker.current.job_id == message.job_id):
@@ -333,96 +310,3 @@ class NSTService:
                     self._writer.put(live.cache_key, message)
                 self._outbox.append(message)
 
-    def _check(self, slot: _Slot, now: float) -> None:
-        """Replace a worker that has exited or gone silent."""
-        worker = slot.worker
-        exitcode = worker.process.exitcode          # non-blocking (waitpid WNOHANG)
-        if exitcode is not None:
-            if worker.dead_since is None:
-                worker.dead_since = now             # let the pump bring in its last words
-            elif now - worker.dead_since >= EXIT_GRACE_S:
-                self._restart(slot, crash_reason(slot.engine, exitcode), now)
-            return
-        if worker.last_seen is not None and now - worker.last_seen > self.heartbeat_timeout_s:
-            worker.process.kill()
-            self._restart(slot, f"The {slot.display} worker stopped answering and was "
-                                "restarted.", now)
-        elif not worker.ready and now - worker.started_at > self.startup_timeout_s:
-            worker.process.kill()
-            self._restart(slot, f"The {slot.display} worker did not start in time and was "
-                                "restarted.", now)
-        elif self._job_not_taken(worker, now):
-            worker.process.kill()
-            self._restart(slot, f"The {slot.display} worker stopped taking jobs and was "
-                                "restarted.", now, never_took_job=True)
-
-    def _job_not_taken(self, worker: _Worker, now: float) -> bool:
-        """A ready worker was handed a job long ago and has not said Started for it."""
-        if not worker.ready or worker.current is None or worker.started:
-            return False
-        since = max(worker.sent_at or now, worker.ready_at or now)
-        return now - since > self.job_start_timeout_s
-
-    def _restart(self, slot: _Slot, reason: str, now: float,
-                 never_took_job: bool = False) -> None:
-        """Fail the lost job, retire the worker and spawn its successor (or schedule it).
-
-        never_took_job: the worker was alive but did not begin its job (no Started): the
-        job itself is fine, so the successor gets it, once.
-        """
-        worker = slot.worker
-        log.warning("%s", reason)
-        lost = worker.current
-        if lost is not None and lost.job_id in self._live:
-            if not worker.ready:        # it never started the job: the next worker will
-                slot.pending.appendleft(lost)
-            elif never_took_job and lost.job_id not in slot.requeued:
-                slot.requeued.add(lost.job_id)  # never begun: the next worker gets it, once
-                slot.pending.appendleft(lost)
-            else:
-                self._outbox.append(Failed(lost.job_id, slot.engine, reason))
-        worker.retire()
-        self._graveyard.append(worker.process)
-        slot.worker = None
-        slot.restarts += 1
-        slot.last_reason = reason
-        slot.start_failures = 0 if worker.ready else slot.start_failures + 1
-        if slot.start_failures >= MAX_START_FAILURES:
-            slot.restart_at = now + min(MAX_BACKOFF_S, 2.0 ** slot.start_failures)
-        else:
-            self._spawn(slot, now)
-
-    def _spawn(self, slot: _Slot, now: float) -> None:
-        slot.restart_at = None
-        try:
-            slot.worker = _Worker(self._context, self._configs[slot.engine], self._clock)
-        except OSError as error:                     # out of processes, memory, ...
-            log.warning("cannot start the %s worker: %s", slot.engine, error)
-            slot.last_reason = f"The {slot.display} worker could not be started ({error})."
-            slot.start_failures += 1
-            slot.restart_at = now + min(MAX_BACKOFF_S, 2.0 ** slot.start_failures)
-
-    def _dispatch(self, slot: _Slot) -> None:
-        """Hand the next waiting job to an idle worker; fail waiting jobs of a broken one."""
-        worker = slot.worker
-        if worker is None:
-            if slot.start_failures >= MAX_START_FAILURES:
-                for job in slot.pending:
-                    self._outbox.append(Failed(
-                        job.job_id, slot.engine,
-                        f"The {slot.display} worker keeps failing to start, so there is no "
-                        f"{slot.display} picture this time. ({slot.last_reason})"))
-                slot.pending.clear()
-            return
-        while worker.current is None and slot.pending:
-            job = slot.pending.popleft()
-            worker.send(job)
-            worker.current, worker.sent_at, worker.started = job, self._clock(), False
-            self.stats.jobs_sent += 1
-
-    def _reap(self) -> None:
-        """Collect killed processes without waiting (no zombies, no blocking)."""
-        for process in list(self._graveyard):
-            if process.exitcode is not None:
-                process.close()
-                self._graveyard.remove(process)

@@ -81,7 +81,8 @@ class _Worker:
         self.ready = False                    # it sent Ready
         self.current: Job | None = None       # the job it was handed, until it answers
         self.sent_at: float | None = None     # when `current` was handed over (our clock)
-        self.started = False                  # it said Started for `current`
+        self.received = False                 # its inbox said Received for `current`
+        self.loading_since: float | None = None   # a Loading began and has not ended
         self.ready_at: float | None = None    # when it said Ready
         self.dead_since: float | None = None  # when poll() first saw the process gone
         self._stop = threading.Event()
