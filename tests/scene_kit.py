@@ -49,8 +49,12 @@ class FakeService:
 
 @pytest.fixture
 def app():
+    yield from make_app(GameConfig())
+
+
+def make_app(config: GameConfig):
+    """The game as start-up builds it, with a scripted NST service; shut down after."""
     from game.nst.machines import Machines
-    config = GameConfig()
     services = build_services(config, default_config_path(), [])
     services.machines = Machines(None, service=FakeService())
     application = App(services, AppOptions(seed=1), clock=FastClock())

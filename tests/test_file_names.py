@@ -16,8 +16,7 @@ import pygame
 import pytest
 from PIL import Image
 
-from scene_kit import FakeService, app, drawn_text, keydown, pump  # noqa: F401 (app: fixture)
-from game.app import App, AppOptions, FastClock
+from scene_kit import app, drawn_text, keydown, make_app, pump  # noqa: F401 (app: fixture)
 from game.catalogue import add_user_image, default_art_dir, load_catalogue
 from game.config import GameConfig
 from game.contact_sheet import (PartySheet, SheetCell, SheetRound, SheetStanding,
@@ -25,8 +24,6 @@ from game.contact_sheet import (PartySheet, SheetCell, SheetRound, SheetStanding
 from game.gallery import Gallery
 from game.i18n import Msg, Strings
 from game.image_loader import load_rgb
-from game.launcher import build_services
-from game.paths import default_config_path
 from game.round import Round
 from game.store import Leaderboard
 
@@ -97,15 +94,9 @@ def test_display_helpers_replace_what_cannot_be_shown():
 @pytest.fixture
 def app_with_photos(photo_folder):
     """The game as start-up builds it, with photo_folder as a museum content folder."""
-    from game.nst.machines import Machines
     config = GameConfig()
     config.paths.content_dirs = [str(photo_folder)]
-    services = build_services(config, default_config_path(), [])
-    services.machines = Machines(None, service=FakeService())
-    application = App(services, AppOptions(seed=1), clock=FastClock())
-    yield application
-    application.shutdown()
-    pygame.quit()
+    yield from make_app(config)
 
 
 def finished_round(app) -> Round:

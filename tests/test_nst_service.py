@@ -507,19 +507,23 @@ def test_score_job_without_a_scoring_worker_fails_at_once(make_service):
 
 # -- a worker that beats but does not work ---------------------------------------------------
 
+def fails_then_recovers(service: NSTService, settings: dict, reason: str) -> None:
+    """The job fails with `reason`, and the next job gets a picture from a new worker."""
+    content, style = pictures()
+    doomed = service.submit("r", "gatys", content, [(style, 1.0)], settings=settings)
+    answer = final(run_frames(service, answered(doomed)), doomed)
+    assert isinstance(answer, Failed) and answer.reason == reason
+    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
+    assert isinstance(final(run_frames(service, answered(after)), after), Result)
+
+
 def test_a_worker_whose_inbox_thread_dies_is_restarted_and_its_job_fails(make_service):
     from tests.worker_probe import BreaksOnUnpickle
     service = make_service(engines=("gatys",))
     service.start()
-    content, style = pictures()
-    poisoned = service.submit("r", "gatys", content, [(style, 1.0)],
-                              settings=behaviour("echo", poison=BreaksOnUnpickle()))
-    answer = final(run_frames(service, answered(poisoned)), poisoned)
-    assert isinstance(answer, Failed)
-    assert answer.reason == "The Gatys worker lost one of its threads and was restarted."
+    fails_then_recovers(service, behaviour("echo", poison=BreaksOnUnpickle()),
+                        "The Gatys worker lost one of its threads and was restarted.")
     assert service.status()["gatys"].restarts >= 1
-    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
-    assert isinstance(final(run_frames(service, answered(after)), after), Result)
 
 
 def test_a_worker_that_beats_but_never_takes_its_job_is_replaced(make_service):
@@ -528,16 +532,9 @@ def test_a_worker_that_beats_but_never_takes_its_job_is_replaced(make_service):
     from tests.worker_probe import StallsOnUnpickle
     service = make_service(engines=("gatys",), job_start_timeout_s=2.0)
     service.start()
-    content, style = pictures()
-    stuck = service.submit("r", "gatys", content, [(style, 1.0)],
-                           settings=behaviour("echo", stall=StallsOnUnpickle()))
-    answer = final(run_frames(service, answered(stuck)), stuck)
-    assert isinstance(answer, Failed)
-    assert answer.reason == "The Gatys worker stopped taking jobs and was restarted."
+    fails_then_recovers(service, behaviour("echo", stall=StallsOnUnpickle()),
+                        "The Gatys worker stopped taking jobs and was restarted.")
     assert service.status()["gatys"].restarts == 2          # the job was tried twice
-    after = service.submit("r", "gatys", content, [(style, 1.0)], settings=behaviour("echo"))
-    assert isinstance(final(run_frames(service, answered(after)), after), Result)
-    assert service.status()["gatys"].restarts == 2
 
 
 def test_engine_errors_reach_the_player_as_one_clean_line():

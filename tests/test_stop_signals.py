@@ -45,18 +45,25 @@ def wait_for_workers(game: psutil.Process, count: int = 2) -> list[psutil.Proces
     pytest.fail("the NST workers never started")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_to_the_group_ends_game_and_workers_with_exit_0(tmp_path, sig):
+def stop_game(tmp_path: Path, send) -> tuple[subprocess.Popen, str, list[psutil.Process]]:
+    """Start the kiosk demo, `send(proc)` a signal once its workers are up; (proc, stderr,
+    workers) once it has ended (killed outright if it never does)."""
     proc = start_kiosk_demo(tmp_path)
     try:
         workers = wait_for_workers(psutil.Process(proc.pid))
         time.sleep(2.0)             # let the workers get into their engine loads
-        os.killpg(proc.pid, sig)
+        send(proc)
         _, stderr = proc.communicate(timeout=SAFETY_S)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    return proc, stderr, workers
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_to_the_group_ends_game_and_workers_with_exit_0(tmp_path, sig):
+    proc, stderr, workers = stop_game(tmp_path, lambda p: os.killpg(p.pid, sig))
     assert proc.returncode == 0, stderr[-2000:]
     assert "restarted" not in stderr, stderr[-2000:]
     assert f"{signal.Signals(sig).name} received" in stderr
@@ -66,15 +73,7 @@ def test_a_stop_signal_to_the_group_ends_game_and_workers_with_exit_0(tmp_path, 
 
 def test_a_stop_signal_to_the_game_alone_stops_its_workers(tmp_path):
     """`kill PID` (not the group): the game must stop its own workers, not orphan them."""
-    proc = start_kiosk_demo(tmp_path)
-    try:
-        workers = wait_for_workers(psutil.Process(proc.pid))
-        proc.send_signal(signal.SIGTERM)
-        _, stderr = proc.communicate(timeout=SAFETY_S)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    proc, stderr, workers = stop_game(tmp_path, lambda p: p.send_signal(signal.SIGTERM))
     assert proc.returncode == 0, stderr[-2000:]
     gone, alive = psutil.wait_procs(workers, timeout=SAFETY_S)
     assert not alive
