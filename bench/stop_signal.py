@@ -28,7 +28,7 @@ TARGET_S = 5.0
 
 def workers_of(game: psutil.Process) -> list[psutil.Process]:
     return [child for child in game.children(recursive=True)
-            if "multiprocessing" in " ".join(child.cmdline())]
+            if "spawn_main" in " ".join(child.cmdline())]     # not the resource tracker
 
 
 def one_run(sig: signal.Signals, settle_s: float, scratch: Path) -> dict:

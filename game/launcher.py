@@ -80,29 +80,35 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
         # An installation fills its screen however it was started (config or --kiosk);
         # the demo stays in a window on a developer's desktop.
         config.display.fullscreen = True
-    try:
-        services = build_services(config, config_path, notices)
-    except StartupError as exc:
-        print(f"Style Duel cannot start: {exc}", file=sys.stderr)
-        return 2
-    options = AppOptions(config_path=config_path, seed=seed, content_path=content,
-                         style_path=style, notices=notices)
-    app = App(services, options, clock=FastClock() if fast_clock else None)
-    if director is not None:
-        app.frame_hooks.append(director)
-    if config.kiosk.enabled:
-        # After the demo director: its first step sets the kiosk timers the idle rule uses.
-        from game.kiosk_mode import KioskController
-        KioskController(app).install()
-    first = TitleScene(app)
-    if content is not None or style is not None:
-        from game.scenes.setup import SetupScene
-        app.stack.push(first)
-        first = SetupScene(app)
-    try:
-        with StopSignals(app.stop):
+    # Our handlers, not SDL's: SDL turns SIGTERM into a window-close event, which a kiosk
+    # swallows. Installed before pygame starts, so there is no moment without them.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    with StopSignals() as stop:
+        try:
+            services = build_services(config, config_path, notices)
+        except StartupError as exc:
+            print(f"Style Duel cannot start: {exc}", file=sys.stderr)
+            return 2
+        try:
+            app = App(services, AppOptions(config_path=config_path, seed=seed,
+                                           content_path=content, style_path=style,
+                                           notices=notices),
+                      clock=FastClock() if fast_clock else None)
+            if director is not None:
+                app.frame_hooks.append(director)
+            if config.kiosk.enabled:
+                # After the demo director: its first step sets the kiosk timers the idle
+                # rule uses.
+                from game.kiosk_mode import KioskController
+                KioskController(app).install()
+            first = TitleScene(app)
+            if content is not None or style is not None:
+                from game.scenes.setup import SetupScene
+                app.stack.push(first)
+                first = SetupScene(app)
+            stop.attach(app.stop)      # a signal during start-up: the loop ends at once
             app.run(first, exit_after_first_frame=bool(os.environ.get(EXIT_AFTER_FIRST_FRAME)))
-    finally:
-        import pygame
-        pygame.quit()
+        finally:
+            import pygame
+            pygame.quit()
     return 0

@@ -19,9 +19,14 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class StopSignals:
-    """Installs stop-signal handlers for the game's lifetime; `with StopSignals(app.stop):`."""
+    """Installs stop-signal handlers for the game's lifetime.
 
-    def __init__(self, request_stop: Callable[[str], None]):
+        with StopSignals() as stop:     # from the very start: no window without a handler
+            ...build the game...
+            stop.attach(app.stop)       # a signal that came meanwhile stops it at once
+    """
+
+    def __init__(self, request_stop: Callable[[str], None] | None = None):
         self.request_stop = request_stop
         self.received: str | None = None      # the first signal's name, once one came
         self._previous: dict[int, object] = {}
@@ -37,9 +42,15 @@ class StopSignals:
             signal.signal(sig, handler)
         self._previous.clear()
 
+    def attach(self, request_stop: Callable[[str], None]) -> None:
+        self.request_stop = request_stop
+        if self.received is not None:
+            request_stop(self.received)
+
     def _on_signal(self, signum: int, _frame) -> None:
         name = signal.Signals(signum).name
         if self.received is None:
             self.received = name
             log.warning("%s received: finishing this frame, stopping the workers", name)
-        self.request_stop(name)
+        if self.request_stop is not None:
+            self.request_stop(name)

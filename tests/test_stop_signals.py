@@ -37,7 +37,7 @@ def wait_for_workers(game: psutil.Process, count: int = 2) -> list[psutil.Proces
     deadline = time.monotonic() + SAFETY_S
     while time.monotonic() < deadline:
         workers = [child for child in game.children(recursive=True)
-                   if "multiprocessing" in " ".join(child.cmdline())]
+                   if "spawn_main" in " ".join(child.cmdline())]     # not the resource tracker
         if len(workers) >= count:
             return workers
         assert game.is_running() and game.status() != psutil.STATUS_ZOMBIE, "game ended"
@@ -77,3 +77,18 @@ def test_a_stop_signal_to_the_game_alone_stops_its_workers(tmp_path):
     assert proc.returncode == 0, stderr[-2000:]
     gone, alive = psutil.wait_procs(workers, timeout=SAFETY_S)
     assert not alive
+
+
+def test_a_signal_during_start_up_stops_the_game_once_it_exists():
+    """The handlers are in place before pygame starts; a signal that comes before the App
+    exists is kept and stops it as soon as it is attached. Handlers are restored after."""
+    from game.stop_signals import StopSignals
+    before = signal.getsignal(signal.SIGTERM)
+    stopped: list[str] = []
+    with StopSignals() as stop:
+        os.kill(os.getpid(), signal.SIGTERM)     # handled between bytecodes, right here
+        time.sleep(0.01)
+        assert stop.received == "SIGTERM" and stopped == []
+        stop.attach(stopped.append)
+        assert stopped == ["SIGTERM"]
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -31,9 +31,9 @@ class Liveness:
     # the GIL for seconds of CPU, and a nice-10 worker on two busy cores gets a twentieth of
     # one, so its heartbeat can fall silent for a minute while it is merely starting.
     startup_timeout_s: float = 300.0
-    # From handing over a job (or Ready, if later) to the inbox's Received: the inbox thread
-    # answers at once even while main loads an engine, so this only catches a stuck inbox;
-    # generous, because a loaded machine may not schedule the worker for a while.
+    # From handing over a job (or Ready, or the end of a Loading, if later) to the inbox's
+    # Received. Not counted while the worker is Loading: the GIL held by a starved load
+    # delays the inbox thread too. Generous: a loaded machine schedules the worker late.
     job_start_timeout_s: float = 90.0
 
 
@@ -93,9 +93,10 @@ class WorkerKeeper:
 
     def _job_not_taken(self, worker: _Worker, now: float) -> bool:
         """A ready worker was handed a job long ago and its inbox has not taken it."""
-        if not worker.ready or worker.current is None or worker.received:
+        if (not worker.ready or worker.current is None or worker.received
+                or worker.loading_since is not None):
             return False
-        since = max(worker.sent_at or now, worker.ready_at or now)
+        since = max(worker.sent_at or now, worker.ready_at or now, worker.loaded_at or 0.0)
         return now - since > self.liveness.job_start_timeout_s
 
     def restart(self, slot: _Slot, reason: str, now: float,
@@ -144,6 +145,7 @@ class WorkerKeeper:
         if worker is None:
             if slot.start_failures >= MAX_START_FAILURES:
                 for job in slot.pending:
+                    slot.requeued.discard(job.job_id)
                     self._fail(job.job_id, slot.engine,
                                f"The {slot.display} worker keeps failing to start, so there "
                                f"is no {slot.display} picture this time. ({slot.last_reason})")
@@ -191,3 +193,4 @@ class WorkerKeeper:
         for slot in self.slots.values():
             slot.worker, slot.restart_at = None, None
             slot.pending.clear()
+            slot.requeued.clear()

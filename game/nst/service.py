@@ -234,6 +234,7 @@ class NSTService:
             return False
         slot = self._slots[live.engine]
         slot.pending = deque(job for job in slot.pending if job.job_id != job_id)
+        slot.requeued.discard(job_id)
         worker = slot.worker
         running = worker.current if worker is not None else None
         if running is not None and running.job_id == job_id:
@@ -294,6 +295,8 @@ class NSTService:
                 slot.label = message.engine_label or slot.label
             elif isinstance(message, Loading):
                 worker.loading_since = None if message.done else received
+                if message.done:
+                    worker.loaded_at = received
             elif isinstance(message, Received):
                 if worker.current is not None and worker.current.job_id == message.job_id:
                     worker.received = True

@@ -83,6 +83,7 @@ class _Worker:
         self.sent_at: float | None = None     # when `current` was handed over (our clock)
         self.received = False                 # its inbox said Received for `current`
         self.loading_since: float | None = None   # a Loading began and has not ended
+        self.loaded_at: float | None = None       # the last Loading ended
         self.ready_at: float | None = None    # when it said Ready
         self.dead_since: float | None = None  # when poll() first saw the process gone
         self._stop = threading.Event()
