@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: play test demo bench soak clean
+.PHONY: play test demo bench soak party-soak clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(STAMP)
 # 200 kiosk rounds with both NST workers (about 20 minutes on 2 cores).
 soak: $(STAMP)
 	$(PY) bench/soak.py --rounds 200 --json-out out/soak.json
+
+# 20 party demos in a row beside a busy loop per core (about an hour on 2 cores).
+party-soak: $(STAMP)
+	$(PY) bench/party_soak.py --parties 20 --json-out out/party_soak.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
