@@ -113,8 +113,9 @@ def test_a_trickle_cannot_outlast_the_download_limit(misbehaving, cache, path):
     started = time.monotonic()
     with pytest.raises(FetchError, match="too slow"):
         fetch_file(plain_file(misbehaving.url(path)), cache, settings, io.StringIO())
-    # The trickle needs 10 s (headers) or 80 s (body); a stall would be noticed after 30 s.
-    assert time.monotonic() - started < 8.0
+    # The trickle needs 10 s (headers) or 80 s (body) and would then succeed; a stall would
+    # be noticed after 30 s. The bound is generous: a loaded machine is slow, not wrong.
+    assert time.monotonic() - started < 25.0
     assert leftovers(cache) == []
 
 
@@ -129,7 +130,7 @@ def test_a_huge_content_length_is_refused_before_the_body_is_read(server, cache,
         download(url, destination, QUICK, io.StringIO(), "huge.bin", expected_size=len(GOOD))
     assert "expected" in str(caught.value) and "\n" not in str(caught.value)
     assert not destination.exists() or destination.stat().st_size == 0
-    assert time.monotonic() - started < 5.0
+    assert time.monotonic() - started < 25.0        # the body's second half waits 30 s
     with pytest.raises(FetchError, match="10000000000 bytes"):
         fetch_file(plain_file(url), cache, QUICK, io.StringIO())
     assert leftovers(cache) == []
@@ -175,7 +176,7 @@ def test_keras_weights_also_come_from_the_mirror_with_their_md5_checked(misbehav
     with pytest.raises(FetchError, match="too slow"):
         fetch_file(trickled, cache, FetchSettings(stall_timeout_s=30.0, deadline_s=2.0),
                    io.StringIO())
-    assert time.monotonic() - started < 8.0 and misbehaving.paths == ["/trickle"]
+    assert time.monotonic() - started < 25.0 and misbehaving.paths == ["/trickle"]
 
 
 def test_models_fetch_mirror_option(misbehaving, server, tmp_path, monkeypatch, capsys):

@@ -31,7 +31,8 @@ from models.vgg_h5 import check_vgg19, convs_in_blocks
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_ENV = "STYLE_DUEL_SHARED_MODELS"
 GOOD = bytes(range(256)) * 400                       # 102400 bytes
-QUICK = FetchSettings(stall_timeout_s=0.5)           # the slow routes wait far longer
+# The slow routes wait 10 s or more; 3 s of silence is still a stall on a loaded machine.
+QUICK = FetchSettings(stall_timeout_s=3.0)
 
 
 # -- a local server ---------------------------------------------------------------------------
