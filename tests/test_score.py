@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import queue
 import shutil
 import threading
 
@@ -122,7 +123,8 @@ def worker_for(score_dir=None):
 
     config = WorkerConfig("magenta", preload=False, scorer=True,
                           score_dir=str(score_dir) if score_dir else None)
-    return Worker(config, answers=None, heartbeat=None)
+    # The answers a worker sends besides a job's own (Loading around the encoder's load).
+    return Worker(config, answers=queue.SimpleQueue(), heartbeat=None)
 
 
 def test_the_worker_answers_a_score_job_with_three_comparisons():
