@@ -7,6 +7,8 @@
     python main.py supervise -- --kiosk ...   restart the game whenever it crashes
     python main.py models ...      status | fetch [NAME] | import DIR | export DIR
     python main.py stylize CONTENT STYLE [STYLE...] --engine magenta|gatys --out OUT.png
+    python main.py score --against REF.png [--against REF2.png] PAINTING.png [...]
+                                   one JSON line per painting, as the reveal would score it
 
 Common options: --config PATH, --set section.key=value, --seconds N, --fullscreen,
 --content IMAGE, --style IMAGE (start with your own photo or painting), --seed N.
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return models_main(argv[1:], bot_painter=bot_painter)
     if argv[:1] == ["supervise"]:
         return supervise(argv[1:])
+    if argv[:1] == ["score"]:
+        from game.image_loader import load_rgb
+        from models.score_cli import main as score_main
+        return score_main(argv[1:], load_rgb)
     if argv[:1] == ["stylize"]:
         from game.image_loader import load_rgb
         from models.stylize_cli import main as stylize_main

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import numpy as np
@@ -63,6 +63,10 @@ class ScoreSlot:
     vs_magenta: float | None = None      # your painting against Magenta's picture
     vs_gatys: float | None = None        # your painting against Gatys's picture
     machines_agree: float | None = None  # Magenta's picture against Gatys's
+    # "layout", "colour", "brushwork" -> 0..10: the painting's three parts, averaged over the
+    # machine pictures it was compared with (empty until scored, or from an older worker).
+    parts: dict[str, float] = field(default_factory=dict)
+    cost: str = ""                       # the part that cost the most (locale cost.<key>)
     detail: Text = ""                    # why there is no score, for the player
     job_id: str | None = None            # the ScoreJob filling this slot
     label: str = ""                      # which score model ran
@@ -191,9 +195,12 @@ class Round:
         if painting is not None and self.painting is None:
             self.painting = _checked_painting(painting)
 
-    def set_scores(self, scores: dict[str, float], label: str = "") -> None:
-        """A ScoreResult's {"painting~magenta": 6.1, ...} -> the slot and the round score."""
+    def set_scores(self, scores: dict[str, float], label: str = "",
+                   parts: dict[str, float] | None = None, cost: str = "") -> None:
+        """A ScoreResult's {"painting~magenta": 6.1, ...}, its parts and costliest part ->
+        the slot and the round score."""
         slot = self.scoring
+        slot.parts, slot.cost = dict(parts or {}), cost
         slot.vs_magenta = scores.get("painting~magenta")
         slot.vs_gatys = scores.get("painting~gatys")
         slot.machines_agree = scores.get("magenta~gatys")

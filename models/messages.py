@@ -37,6 +37,11 @@ SCORE = "score"
 # ScoreResult.scores are "a~b".
 SCORE_PAIRS: tuple[tuple[str, str], ...] = (("painting", "magenta"), ("painting", "gatys"),
                                            ("magenta", "gatys"))
+# ScoreResult.cost: which part of the painting's verdict lost the most points. The game
+# words each one (locale keys cost.<key>): the layout when the big shapes are missing
+# altogether or are elsewhere; the colours; brushwork smoother or busier than the machines'.
+COST_KEYS = ("layout_missing", "layout", "colour", "brush_smooth", "brush_busy")
+PART_KEYS = ("layout", "colour", "brushwork")
 # A worker whose helper thread (inbox, heartbeat) died ends itself with this exit code
 # (EX_SOFTWARE): a worker that beats but reads no jobs would freeze the round for ever.
 THREAD_DIED_EXIT = 70
@@ -145,6 +150,12 @@ class ScoreResult:
     scores: dict[str, float]     # "painting~magenta" -> 0.0..10.0 (one decimal), per pair
     label: str                   # which score model ran ("encoder 1a2b3c4d")
     seconds: float               # how long scoring took in the worker
+    # The painting's verdict, as the reveal shows it (empty when no painting was compared):
+    # "layout", "colour", "brushwork" -> 0..10 (one decimal), the mean over the machine
+    # pictures the painting was compared with (models.score_parts says what each means).
+    parts: dict[str, float] = field(default_factory=dict)
+    # The part that cost the most points, one of COST_KEYS ("" without a painting).
+    cost: str = ""
 
 
 @dataclass

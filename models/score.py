@@ -1,130 +1,61 @@
-"""The score: how alike two pictures are to the project's own encoder, as a grade 0.0-10.0.
+"""The score: how well a painting matches the machines' pictures, in three parts, 0.0-10.0.
 
-    scorer = Scorer.load()                   # ScoreUnavailable with a clear message if not
-    scorer.score(painting, magenta_result)   # 0.0 .. 10.0, one decimal; symmetric
-    scorer.score(a, a) == 10.0
+    scorer = Scorer.load()                    # ScoreUnavailable with a clear message if not
+    verdict = scorer.verdict(painting, {"magenta": picture, "gatys": picture})
+    verdict.score, verdict.parts, verdict.cost, verdict.vs
 
-How (docs/score.md has the numbers):
-  embedding   the encoder's 8 x 8 x 16 code map of the picture squashed to 128 x 128,
-              standardised per code number (training statistics) and scaled to length 1
-  distance    d = 1 - cosine similarity of the two embeddings, in [0, 2]
-  grade       10 * exp(-(d / d0) ** p), rounded to one decimal. d0 and p are fitted on
-              held-out catalogue pictures so that the median "painterly imitation" (the demo
-              bot's painting of a pair against a machine's result of the same pair) gets 5.0
-              and the median unrelated pair (a different subject) gets 1.0.
+A painting is judged against each machine picture on its own (models.score_parts: layout,
+colour, brushwork, calibrated on that picture's own trivial canvases), and the round's score is
+the mean of those per-picture scores: one machine or two, the same rule. How much the two
+machines agree is measured the same way, in both directions, and is never an anchor.
 
-TensorFlow loads in Scorer.load only (a worker, the training command, the benchmark).
+The encoder is the project's own (models.encoder, committed weights and training record);
+the score's features are its maps (models.score_features). TensorFlow loads in Scorer.load
+only: a worker, the score command, the training command, the benchmark.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from models.encoder import RECORD_FILE, WEIGHTS_FILE, EncoderConfig
+from models.score_canvases import anchor_canvases
+from models.score_features import FeatureNet, PictureFeatures
+from models.score_parts import PARTS, Judgement, Reference, ScoreConfig, costliest, measure
 
 SCORE_MODEL_ENV = "STYLE_DUEL_SCORE_MODEL"  # a folder with the weights and record instead
-IMITATION_SCORE, UNRELATED_SCORE = 5.0, 1.0   # the calibration's two anchors
+PAINTING = "painting"                       # ScoreJob.images' name for the player's picture
+REFERENCES_KEPT = 6                         # machine pictures whose anchors stay cached
 
 
 class ScoreUnavailable(RuntimeError):
     """The score model cannot be used; str(error) says why in a sentence for staff."""
 
 
-@dataclass(frozen=True)
-class Calibration:
-    d0: float      # the distance that scores 10 / e (about 3.7)
-    p: float       # steepness: > 1 keeps near-copies near 10, then falls
-
-    def grade(self, distance: float) -> float:
-        """Distance in [0, 2] -> unrounded grade in (0, 10]."""
-        return 10.0 * math.exp(-((max(0.0, distance) / self.d0) ** self.p))
-
-
 def rounded(grade: float) -> float:
     return round(min(10.0, max(0.0, grade)), 1)
 
 
-def distance(a: np.ndarray, b: np.ndarray) -> float:
-    """1 - cosine of two unit embeddings; exactly symmetric (same products, same order)."""
-    return max(0.0, 1.0 - float(np.dot(a, b)))
+def mean_score(scores: list[float]) -> float | None:
+    """The round's score from the shown (rounded) per-picture scores: the same arithmetic as
+    game.round.round_score, so the score command prints what the reveal shows."""
+    return round(sum(scores) / len(scores), 1) if scores else None
 
 
-def anchors_to_calibration(d_imitation: float, d_unrelated: float) -> Calibration:
-    """The (d0, p) putting IMITATION_SCORE at d_imitation and UNRELATED_SCORE at d_unrelated."""
-    if not 0 < d_imitation < d_unrelated:
-        raise ValueError(f"cannot calibrate: imitations (d={d_imitation:.4f}) are not closer "
-                         f"than unrelated pairs (d={d_unrelated:.4f})")
-    k_imitation = math.log(10.0 / IMITATION_SCORE)     # (d_i / d0) ** p
-    k_unrelated = math.log(10.0 / UNRELATED_SCORE)     # (d_u / d0) ** p
-    p = math.log(k_unrelated / k_imitation) / math.log(d_unrelated / d_imitation)
-    return Calibration(d0=d_imitation / k_imitation ** (1 / p), p=p)
+@dataclass
+class Verdict:
+    """A painting against one or two machine pictures, as the reveal shows it."""
 
-
-def _subject(source: str, name: str) -> str:
-    """What a picture shows: its content photo, or for a style painting the painting."""
-    return name.split("×")[0] if source != "style" else f"style:{name}"
-
-
-def calibration_pairs(pool) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Indices into pool.all(): (imitation pairs, unrelated pairs).
-
-    imitation: a bot painting of (X, s) against the studio filter's and Magenta's (X, s)
-    unrelated: any two pictures of different subjects (photo, style painting, results)
-    """
-    items = [(source, name) for source, names in pool.names.items() for name in names]
-    index = {item: i for i, item in enumerate(items)}
-    imitation = []
-    for i, (source, name) in enumerate(items):
-        if source != "bot":
-            continue
-        pair = name.split("#")[0]
-        imitation += [(i, index[(machine, pair)]) for machine in ("studio", "magenta")
-                      if (machine, pair) in index]
-    unrelated = [(i, j) for i in range(len(items)) for j in range(i + 1, len(items))
-                 if _subject(*items[i]) != _subject(*items[j])]
-    return imitation, unrelated
-
-
-def fit_calibration(pool, embed: Callable[[list[np.ndarray]], np.ndarray]) -> dict:
-    """Held-out pictures -> the calibration's record (and the numbers behind it)."""
-    vectors = embed(pool.all())                      # (N, code_size) unit vectors
-    imitation, unrelated = calibration_pairs(pool)
-    if not imitation or not unrelated:
-        raise ValueError("calibration needs bot paintings and pictures of two subjects")
-    d_imit = np.array([distance(vectors[i], vectors[j]) for i, j in imitation])
-    d_unrel = np.array([distance(vectors[i], vectors[j]) for i, j in unrelated])
-    median_imit, median_unrel = float(np.median(d_imit)), float(np.median(d_unrel))
-    notes = []
-    try:
-        cal = anchors_to_calibration(median_imit, median_unrel)
-    except ValueError as error:        # an untrained model (tests): still a usable record
-        notes.append(f"{error}; imitation anchor moved to half the unrelated distance")
-        cal = anchors_to_calibration(median_unrel / 2, median_unrel)
-    unrelated_grades = [cal.grade(d) for d in d_unrel]
-    return {
-        "formula": "score = round(10 * exp(-(d / d0) ** p), 1), d = 1 - cosine",
-        "d0": cal.d0, "p": cal.p,
-        "anchors": {"imitation_median_d": median_imit,
-                    "imitation_score": IMITATION_SCORE,
-                    "unrelated_median_d": median_unrel,
-                    "unrelated_score": UNRELATED_SCORE},
-        "pairs": {"imitation": len(imitation), "unrelated": len(unrelated)},
-        "quartiles": {
-            "imitation_score": [rounded(cal.grade(float(q)))
-                                for q in np.percentile(d_imit, [75, 50, 25])],
-            "unrelated_score": [rounded(cal.grade(float(q)))
-                                for q in np.percentile(d_unrel, [75, 50, 25])]},
-        "unrelated_above_5": round(float(np.mean(np.array(unrelated_grades) > 5.0)), 3),
-        "pictures": pool.counts(),
-        "notes": notes,
-    }
+    score: float | None                                   # mean of vs, one decimal
+    parts: dict[str, float] = field(default_factory=dict)  # mean over the references
+    cost: str = ""                                        # models.messages.COST_KEYS or ""
+    vs: dict[str, float] = field(default_factory=dict)    # reference name -> score
 
 
 def model_dir() -> Path:
@@ -132,20 +63,20 @@ def model_dir() -> Path:
     return Path(folder) if folder else WEIGHTS_FILE.parent
 
 
+def picture_key(image: np.ndarray) -> str:
+    array = np.ascontiguousarray(image)
+    return hashlib.sha256(str(array.shape).encode() + array.tobytes()).hexdigest()
+
+
 class Scorer:
-    """The encoder, loaded once, and the calibration that turns distances into grades."""
+    """The encoder's feature net, loaded once, and the machine pictures already prepared."""
 
-    def __init__(self, model, calibration: Calibration, label: str):
-        import tensorflow as tf
-
-        self.model, self.calibration, self.label = model, calibration, label
-        self.size = size = model.config.size
-        encoder = model.encoder
-        # One traced graph for the one input shape: a few ms a picture instead of Keras's
-        # eager call overhead.
-        self._encode = tf.function(lambda batch: encoder(batch, training=False),
-                                   input_signature=[tf.TensorSpec((1, size, size, 3),
-                                                                  tf.float32)])
+    def __init__(self, model, label: str, config: ScoreConfig | None = None):
+        self.model, self.label = model, label
+        self.config = config or ScoreConfig()
+        self.net = FeatureNet(model)
+        # sha256 of a machine picture -> its Reference (features + anchors), newest last.
+        self._references: OrderedDict[str, Reference] = OrderedDict()
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Scorer:
@@ -157,8 +88,6 @@ class Scorer:
         try:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             config = EncoderConfig.from_json(record["encoder"])
-            cal = record["calibration"]
-            calibration = Calibration(float(cal["d0"]), float(cal["p"]))
             expected = record["weights"]["sha256"]
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ScoreUnavailable(f"the score model's record {record_path} is missing or "
@@ -175,29 +104,68 @@ class Scorer:
         except Exception as error:        # noqa: BLE001 - h5py/keras raise many kinds
             raise ScoreUnavailable(f"the score model file {weights} could not be loaded "
                                    f"({type(error).__name__}: {error})") from error
-        return cls(model, calibration, f"encoder {digest[:8]}")
+        return cls(model, f"encoder {digest[:8]}")
 
-    def embed(self, image: np.ndarray) -> np.ndarray:
-        """(H, W, 3) uint8 -> (code_size,) float64 unit vector. One picture per call, so a
-        picture's embedding never depends on what else was in the batch."""
-        from models.encoder import embed_codes, prepare
+    def features(self, image: np.ndarray) -> PictureFeatures:
+        """(H, W, 3) uint8 -> what the score compares (raises ValueError for other arrays)."""
+        return self.net.features(image)
 
-        batch = prepare(image, self.size)[None]                      # (1, S, S, 3)
-        codes = self._encode(batch).numpy()                          # (1, s, s, C)
-        return embed_codes(self.model, codes)[0]
+    def reference(self, image: np.ndarray) -> Reference:
+        """A machine picture with its anchors measured (about a second, then cached)."""
+        key = picture_key(image)
+        if key in self._references:
+            self._references.move_to_end(key)
+            return self._references[key]
+        features = self.features(image)
+        anchors = {kind: {name: measure(self.features(canvas), features)
+                          for name, canvas in canvases.items()}
+                   for kind, canvases in anchor_canvases(np.asarray(image)).items()}
+        reference = Reference(features, anchors, self.config)
+        self._references[key] = reference
+        while len(self._references) > REFERENCES_KEPT:
+            self._references.popitem(last=False)
+        return reference
 
-    def grade(self, a: np.ndarray, b: np.ndarray) -> float:
-        """Unrounded grade of two embeddings (benchmarks rank by it)."""
-        return self.calibration.grade(distance(a, b))
+    def judge(self, painting: np.ndarray | PictureFeatures, reference: np.ndarray) -> Judgement:
+        """A painting (or its features) against one machine picture, unrounded."""
+        if not isinstance(painting, PictureFeatures):
+            painting = self.features(painting)
+        return self.reference(reference).judge(painting)
 
-    def score(self, a: np.ndarray, b: np.ndarray) -> float:
-        """Two (H, W, 3) uint8 pictures -> 0.0..10.0, one decimal."""
-        return rounded(self.grade(self.embed(a), self.embed(b)))
+    def score(self, painting: np.ndarray, reference: np.ndarray) -> float:
+        """The shown score (one decimal) of a painting against one machine picture."""
+        return rounded(self.judge(painting, reference).score)
+
+    def agreement(self, a: np.ndarray, b: np.ndarray) -> float:
+        """How alike two machine pictures are: each judged against the other, averaged, so
+        neither is the right answer (and the result is symmetric by construction)."""
+        ab = self.reference(b).judge(self.reference(a).features).score
+        ba = self.reference(a).judge(self.reference(b).features).score
+        return rounded(0.5 * (ab + ba))
+
+    def verdict(self, painting: np.ndarray | PictureFeatures,
+                references: dict[str, np.ndarray]) -> Verdict:
+        """A painting against one or more machine pictures: what the reveal shows."""
+        if not references:
+            return Verdict(None)
+        if not isinstance(painting, PictureFeatures):
+            painting = self.features(painting)
+        judgements = {name: self.judge(painting, image) for name, image in references.items()}
+        vs = {name: rounded(j.score) for name, j in judgements.items()}
+        parts = {k: rounded(float(np.mean([j.parts[k] for j in judgements.values()])))
+                 for k in PARTS}
+        return Verdict(mean_score(list(vs.values())), parts,
+                       costliest(list(judgements.values()), self.config), vs)
 
     def compare(self, images: dict[str, np.ndarray],
-                pairs: tuple[tuple[str, str], ...]) -> dict[str, float]:
-        """{"painting": .., "magenta": ..} -> {"painting~magenta": 6.2, ...} for the pairs
-        whose two pictures are both there; each picture is encoded once."""
-        vectors = {name: self.embed(image) for name, image in images.items()}
-        return {f"{a}~{b}": rounded(self.grade(vectors[a], vectors[b]))
-                for a, b in pairs if a in vectors and b in vectors}
+                pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, float], Verdict]:
+        """A ScoreJob's pictures -> ({"painting~magenta": 6.2, "magenta~gatys": 7.1, ...},
+        the painting's verdict against the machine pictures it is paired with). Pairs whose
+        two pictures are not both there are left out."""
+        present = [(a, b) for a, b in pairs if a in images and b in images]
+        machines = {b: images[b] for a, b in present if a == PAINTING}
+        verdict = (self.verdict(images[PAINTING], machines) if machines else Verdict(None))
+        scores = {f"{a}~{b}": (verdict.vs[b] if a == PAINTING
+                               else self.agreement(images[a], images[b]))
+                  for a, b in present}
+        return scores, verdict

@@ -7,7 +7,8 @@ Steps (all seeded; two TensorFlow threads; about ten minutes on a 2-core CPU):
      and (when installed) Magenta's results of every training pair, the demo bot's paintings
   2. training: random crops, flips, colour jitter and blur of those, pixel MSE
   3. code statistics: mean and spread of every code number over the training pictures
-  4. calibration (models.score.fit_calibration) on the held-out half of the catalogue
+  4. the old score's calibration (models.score_legacy, kept for comparison) on the held-out
+     half of the catalogue
   5. writes DIR/encoder.weights.h5 and DIR/encoder_training.json (the record)
 """
 from __future__ import annotations
@@ -138,7 +139,7 @@ def train(config: TrainConfig, out_dir: Path | None = None, painter: Painter | N
           log: Callable[[str], None] = print) -> dict:
     """Run every step; returns the record (also written beside the weights)."""
     from models.encoder_data import open_magenta_tflite
-    from models.score import fit_calibration
+    from models.score_legacy import fit_calibration
 
     started = time.monotonic()
     configure_tf(config.threads, config.seed)

@@ -209,12 +209,13 @@ class Worker:
         if self.scorer is None:
             return Failed(job.job_id, SCORE, f"No score this round: {self.scorer_error}.")
         try:
-            scores = self.scorer.compare(job.images, tuple(job.pairs))
+            scores, verdict = self.scorer.compare(job.images, tuple(job.pairs))
         except Exception as error:          # noqa: BLE001 - one bad job must not end the worker
             traceback.print_exc(file=sys.stderr)
             return Failed(job.job_id, SCORE, f"No score this round: scoring failed "
                                              f"({one_line(error)}).")
-        return ScoreResult(job.job_id, scores, self.scorer.label, time.monotonic() - start)
+        return ScoreResult(job.job_id, scores, self.scorer.label, time.monotonic() - start,
+                           verdict.parts, verdict.cost)
 
     def answer(self, job: Job | ScoreJob,
                stop: threading.Event) -> Result | ScoreResult | Failed:

@@ -176,7 +176,7 @@ class Machines:
     @staticmethod
     def _apply_score(round_: Round, message) -> None:
         if isinstance(message, ScoreResult):
-            round_.set_scores(message.scores, message.label)
+            round_.set_scores(message.scores, message.label, message.parts, message.cost)
         elif isinstance(message, Failed):
             round_.score_failed(failure(message.reason))
 
