@@ -89,9 +89,22 @@ def _migration_1_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX scores_by_time ON scores (created_at)")
 
 
+def _migration_2_score_scale(db: sqlite3.Connection) -> None:
+    # Rows saved before this migration were scored by the first score (one global curve, which
+    # rewarded palette over painting). They stay in the table and the gallery; the board ranks
+    # one scale at a time.
+    db.execute("ALTER TABLE scores ADD COLUMN score_scale INTEGER NOT NULL DEFAULT 1")
+    db.execute("CREATE INDEX scores_by_scale_rank ON scores "
+               "(score_scale, score IS NULL, score DESC, created_at, id)")
+
+
 # Append-only. Entry i upgrades a database from user_version i to i + 1, in one transaction.
 # Never edit a shipped entry: players' databases have already run it.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migration_1_initial,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _migration_1_initial, _migration_2_score_scale)
+# The scale new rows are scored on; the board shows only rows on it. Raise it whenever the
+# score changes meaning (2: the three-part score of docs/score.md, 2026-12).
+SCORE_SCALE = 2
 
 _COLUMNS = (
     "id, name, score, content_id, style_id, content_title, style_title, created_at, "
@@ -346,9 +359,9 @@ class Leaderboard:
             # One autocommitted statement: if it raises, nothing was written.
             cursor = self._db.execute(
                 "INSERT INTO scores (name, score, content_id, style_id, content_title, "
-                "style_title, created_at, painting_path, round_seconds, mode) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
+                "style_title, created_at, painting_path, round_seconds, mode, score_scale) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, SCORE_SCALE),
             )
         except BaseException:
             file.unlink(missing_ok=True)  # no row will ever point at it
@@ -365,13 +378,14 @@ class Leaderboard:
         return cursor.rowcount == 1
 
     def top(self, limit: int = 10, *, day: date | None = None) -> list[ScoreRow]:
-        """Best rows first; `day` keeps only rows saved on that local calendar date."""
+        """Best rows on today's score scale first; `day` keeps only rows saved on that local
+        calendar date."""
         if limit <= 0:
             return []
-        where, params = "", []
+        where, params = "WHERE score_scale = ?", [SCORE_SCALE]
         if day is not None:
-            where = "WHERE created_at >= ? AND created_at < ?"
-            params = list(_utc_bounds_of_local_day(day))
+            where += " AND created_at >= ? AND created_at < ?"
+            params += list(_utc_bounds_of_local_day(day))
         rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM scores {where} ORDER BY {_RANK_ORDER} LIMIT ?",
             (*params, limit),
@@ -382,11 +396,12 @@ class Leaderboard:
         return int(self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
 
     def rank_of(self, row_id: int) -> int | None:
-        """1-based all-time position in the same order as top(); None for an unknown id."""
+        """1-based all-time position in the same order as top(); None for an unknown id or a
+        row scored on an earlier scale."""
         found = self._db.execute(
             f"SELECT position FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY {_RANK_ORDER}) "
-            "AS position FROM scores) WHERE id = ?",
-            (row_id,),
+            "AS position FROM scores WHERE score_scale = ?) WHERE id = ?",
+            (SCORE_SCALE, row_id),
         ).fetchone()
         return None if found is None else int(found[0])
 

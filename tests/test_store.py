@@ -407,12 +407,13 @@ def test_older_database_gets_new_migrations_and_keeps_rows(
 ) -> None:
     with Leaderboard(db_path) as board:
         kept = board.add("Hal", 3.0, "c", "s", painting())
-    assert user_version(db_path) == 1
+    shipped = len(store.MIGRATIONS)
+    assert user_version(db_path) == shipped
 
     monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, _add_device_column))
     with Leaderboard(db_path) as board:
         assert board.top() == [kept]
-    assert user_version(db_path) == 2
+    assert user_version(db_path) == shipped + 1
     with closing(sqlite3.connect(db_path)) as db:
         assert db.execute("SELECT name, device FROM scores").fetchall() == [("Hal", "unknown")]
 
@@ -424,12 +425,13 @@ def test_failed_migration_rolls_back_completely(
 
     def half_done(db: sqlite3.Connection) -> None:
         _add_device_column(db)
-        raise RuntimeError("bug in migration 2")
+        raise RuntimeError("bug in the new migration")
 
+    shipped = len(store.MIGRATIONS)
     monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, half_done))
-    with pytest.raises(RuntimeError, match="migration 2"):
+    with pytest.raises(RuntimeError, match="new migration"):
         Leaderboard(db_path)
-    assert user_version(db_path) == 1
+    assert user_version(db_path) == shipped
     with closing(sqlite3.connect(db_path)) as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(scores)")]
     assert "device" not in columns
