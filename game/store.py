@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
@@ -23,6 +22,7 @@ from types import TracebackType
 import numpy as np
 from PIL import Image
 
+from game import store_schema
 from game.file_names import display_text, escaped_text
 from game.files import fsync_folder, make_empty_file, make_folder, open_new_file
 from game.names import (  # re-exported: callers may import name validation from here
@@ -33,6 +33,7 @@ from game.names import (  # re-exported: callers may import name validation from
     NameRejected,
     validate_name,
 )
+from game.store_schema import SCORE_SCALE  # re-exported: the scale the board ranks
 
 log = logging.getLogger(__name__)
 
@@ -64,47 +65,8 @@ class ScoreRow:
     mode: str
 
 
-def _migration_1_initial(db: sqlite3.Connection) -> None:
-    db.execute(
-        """
-        CREATE TABLE scores (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            name TEXT NOT NULL,
-            score REAL,
-            content_id TEXT NOT NULL,
-            style_id TEXT NOT NULL,
-            content_title TEXT NOT NULL DEFAULT '',
-            style_title TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL,
-            painting_path TEXT NOT NULL,
-            round_seconds INTEGER NOT NULL DEFAULT 0,
-            -- No CHECK on mode: SQLite cannot alter a CHECK without rebuilding the table,
-            -- and new modes are planned. Python validates against MODES instead.
-            mode TEXT NOT NULL DEFAULT 'solo'
-        )
-        """
-    )
-    # Matches _RANK_ORDER term for term so top() and rank_of() walk the index.
-    db.execute("CREATE INDEX scores_by_rank ON scores (score IS NULL, score DESC, created_at, id)")
-    db.execute("CREATE INDEX scores_by_time ON scores (created_at)")
-
-
-def _migration_2_score_scale(db: sqlite3.Connection) -> None:
-    # Rows saved before this migration were scored by the first score (one global curve, which
-    # rewarded palette over painting). They stay in the table and the gallery; the board ranks
-    # one scale at a time.
-    db.execute("ALTER TABLE scores ADD COLUMN score_scale INTEGER NOT NULL DEFAULT 1")
-    db.execute("CREATE INDEX scores_by_scale_rank ON scores "
-               "(score_scale, score IS NULL, score DESC, created_at, id)")
-
-
-# Append-only. Entry i upgrades a database from user_version i to i + 1, in one transaction.
-# Never edit a shipped entry: players' databases have already run it.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _migration_1_initial, _migration_2_score_scale)
-# The scale new rows are scored on; the board shows only rows on it. Raise it whenever the
-# score changes meaning (2: the three-part score of docs/score.md, 2026-12).
-SCORE_SCALE = 2
+# Re-exported so tests (and a future game) can extend the list; _connect passes it on.
+MIGRATIONS = store_schema.MIGRATIONS
 
 _COLUMNS = (
     "id, name, score, content_id, style_id, content_title, style_title, created_at, "
@@ -116,33 +78,6 @@ _RANK_ORDER = "score IS NULL, score DESC, created_at, id"
 
 class _Damaged(Exception):
     """The database file is not a usable SQLite database."""
-
-
-def _user_version(db: sqlite3.Connection) -> int:
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _migrate(db: sqlite3.Connection, db_path: Path) -> None:
-    migrations = MIGRATIONS
-    found = _user_version(db)
-    if found > len(migrations):
-        # A newer game wrote this file. Migrations only add, so carry on rather than refuse.
-        log.warning("%s is schema %d; this game knows %d", db_path, found, len(migrations))
-    for number, migration in enumerate(migrations, start=1):
-        if _user_version(db) >= number:
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read under the write lock: another process may have just migrated.
-            if _user_version(db) < number:
-                migration(db)
-                db.execute(f"PRAGMA user_version = {number}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        log.info("%s migrated to schema %d", db_path, number)
 
 
 def _is_corruption(err: sqlite3.DatabaseError) -> bool:
@@ -191,7 +126,7 @@ def _connect(db_path: Path) -> sqlite3.Connection:
         # FULL in WAL mode fsyncs each commit: a kiosk unplugged mid-game keeps every score
         # it showed as saved. Commits are rare (one per round), so the cost is invisible.
         db.execute("PRAGMA synchronous = FULL")
-        _migrate(db, db_path)
+        store_schema.migrate(db, db_path, MIGRATIONS)
     except sqlite3.DatabaseError as err:
         db.close()
         if _is_corruption(err):
