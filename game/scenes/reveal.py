@@ -2,9 +2,10 @@
 
 The machines' slots are filled by the NST service when it lands; until then they say
 honestly that they are waiting for the models. The score slot (round.scoring) shows the
-round score, the three comparisons behind it and one sentence on what the score means; with
-no score (model missing or damaged, a machine failed, gave up) it says why, and the
-machines' pictures stay on screen all the same.
+round score, the three comparisons behind it, the painting's three parts and what cost the
+most, and one sentence on what the score means (game/scenes/reveal_score.py); with no
+score (model missing or damaged, a machine failed, gave up) it says why, and the machines'
+pictures stay on screen all the same.
 
 In kiosk mode the finished painting is kept for the gallery when the player leaves the
 reveal (or signs it on the name entry), and with kiosk.names = "anonymous" the sign
@@ -17,16 +18,15 @@ import math
 import pygame
 
 from game.i18n import Msg
-from game.round import SCORE_SENTENCE, Round
+from game.round import Round
 from game.scene import Scene
+from game.scenes.reveal_score import draw_score
 from game.services import array_to_surface, fit_surface
 from game.ui.widgets import Button, Menu
 
 SLOT = (384, 330)
 SLOT_X = (32, 448, 864)
-SLOT_Y = 120
-SCORE_Y = 522            # the score area: under the slots' captions, above the buttons
-SCORE_TEXT_X = 250
+SLOT_Y = 120            # the score block (reveal_score.py) sits under the captions
 
 
 class RevealScene(Scene):
@@ -131,7 +131,7 @@ class RevealScene(Scene):
                 else "body"
             theme.blit_text(surface, title, (rect.x, rect.bottom + 14), role)
             theme.blit_text(surface, detail, (rect.x, rect.bottom + 46), "small", c.text_dim)
-        self._draw_score(surface)
+        draw_score(surface, theme, self.round)
         self.menu.draw(surface, theme)
         if self.error is not None:
             theme.blit_text(surface, theme.wrap(self.error, "small", 1200)[0], (640, 716),
@@ -196,32 +196,3 @@ class RevealScene(Scene):
         message = Msg("reveal.waiting") if slot.status == "waiting" else Msg("reveal.working")
         theme.blit_text(surface, message, (rect.centerx, rect.centery + 40), "body", c.text_dim,
                         "midtop")
-
-    def _draw_score(self, surface: pygame.Surface) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        scoring = self.round.scoring
-        score = self.round.score
-        theme.blit_text(surface, Msg("reveal.score"), (32, SCORE_Y), "small", c.text_dim)
-        text = f"{score:.1f} / 10" if score is not None else "– / 10"
-        theme.blit_text(surface, text, (32, SCORE_Y + 22), "h1", c.accent)
-        x, width = SCORE_TEXT_X, 1248 - SCORE_TEXT_X
-        if scoring.status == "done":
-            parts = [self.app.t(key, score=value) for key, value in (
-                ("reveal.vs_magenta", scoring.vs_magenta),
-                ("reveal.vs_gatys", scoring.vs_gatys)) if value is not None]
-            theme.blit_text(surface, "   ·   ".join(parts), (x, SCORE_Y - 2), "body")
-            agree = (Msg("reveal.agree", score=scoring.machines_agree)
-                     if scoring.machines_agree is not None else Msg("reveal.one_machine"))
-            theme.blit_text(surface, agree, (x, SCORE_Y + 30), "small", c.text_dim)
-            lines, colour = theme.wrap(SCORE_SENTENCE, "small", width), c.text_dim
-        elif scoring.status in ("failed", "none"):
-            lines, colour = theme.wrap(scoring.detail or Msg("score.none"), "small",
-                                       width), c.urgent
-        elif scoring.status == "scoring":
-            lines, colour = [self.app.t("reveal.scoring")], c.text
-        else:
-            lines, colour = theme.wrap(Msg("reveal.score_later"), "small", width), c.text_dim
-        top = SCORE_Y + 58 if scoring.status == "done" else SCORE_Y + 8
-        for k, line in enumerate(lines[:3]):
-            theme.blit_text(surface, line, (x, top + 22 * k), "small", colour)
