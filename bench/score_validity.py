@@ -1,173 +1,291 @@
-"""Is the score a fair judge? Five checks on pictures the encoder never saw (JSON on stdout).
+"""Is the score a fair judge? Issue 10's validity targets, measured on ladders (one JSON document).
 
-    python bench/score_validity.py [--model DIR] [--gatys-seconds 20] [--quick]
+    python bench/score_validity.py [--contents DIR] [--styles DIR] [--art] [--quick] [--jobs 2]
+        [--gatys-seconds 20] [--gatys-pairs N] [--attack-steps 2000] [--attack-pairs N]
 
-Pictures: bench/score_ladders.unseen_images() (../shared/eval minus the two photos the
-training used, plus the held-out catalogue pictures). Figures, each {name, figure, unit}:
-1. monotonic_pct: six ladders (blur, noise, JPEG, colour cast, brush re-rendering by the demo
-   bot, crop/shift), five levels each; a step from level i to i+1 counts when the score
-   falls. Ranked on the unrounded grade; *_rounded counts a tie of the shown score as a miss.
-   Target >= 95 %.
-2. discrimination_pct: score(A, distorted A) > score(A, B) for every distorted version of
-   every picture A and every other unseen picture B. Target >= 95 %.
-3. kendall_tau_vs_ssim: per picture, all 30 distorted versions ranked by the score and by
-   SSIM (scikit-image) against the original; mean Kendall tau over pictures. Target >= 0.7.
-   kendall_tau_vs_ssim_within_ladder is the same inside each ladder (5 versions).
-4. texture_tolerance_pct: Magenta(X, s) scores higher against Gatys(X, s) than against
-   Gatys(Y, s), over styles s and content pairs X != Y. Target >= 90 %.
-5. ms_per_comparison: score(a, b) of two new pictures (both encoded), model loaded; median.
-   Target <= 50 ms.
+Pairs: every content x style of --contents and --styles (default ../shared/eval, or
+$STYLE_DUEL_EVAL_DIR), plus the game's art/content x art/styles with --art. Each machine picture
+of a pair (X, s) is a reference R, and a ladder of rungs is scored against it
+(bench/score_ladders.rungs): copy; photo X, blurred, posterised; the demo bot's painting of X and
+of Y (the next photo); R's flat fill, palette blobs, blank paper, scribble, shuffled tiles,
+upside down; the same machine's picture of (Y, s); and the other machine's pictures of (X, s)
+and (Y, s), scored as the machines' agreement (both directions averaged, as
+Scorer.agreement, unrounded). Every rung gets the new score (unrounded) and the old one
+(models.score_legacy) for comparison. Then the targets (bench/score_rungs), the 8-blob
+hill-climb (bench/score_attack) on every Magenta reference, and the cost (bench/score_speed).
+
+Generated pictures are cached in out/score_bench_cache/, so only the first run is long (about
+40-60 minutes on 2 cores with --jobs 2). Progress goes to stderr.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-import numpy as np
+# One thread per process for every numeric library, set before numpy loads: with --jobs 2 on
+# two shared cores, extra threads only fight each other.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+              "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+    os.environ.setdefault(_name, "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import multiprocessing  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor, as_completed  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import score_attack  # noqa: E402
 import score_ladders as ladders  # noqa: E402
+import score_rungs  # noqa: E402
+import score_speed  # noqa: E402
+
+QUICK = {"pictures": 2, "attack_steps": 100, "bot_strokes": 120, "gatys_seconds": 5.0,
+         "speed_references": 2}
 
 
-def figure(name: str, value, unit: str) -> dict:
-    return {"name": name, "figure": value, "unit": unit}
+@dataclass(frozen=True)
+class BenchSettings:
+    contents: Path
+    styles: Path
+    art: bool = False
+    quick: bool = False
+    jobs: int = 1
+    gatys_pairs: int | None = None          # None: Gatys on every pair
+    attack_pairs: int | None = None         # None: the attack on every Magenta reference
+    attack: score_attack.AttackSettings = field(default_factory=score_attack.AttackSettings)
+    machines: ladders.MachineSettings = field(default_factory=ladders.MachineSettings)
+    model: Path | None = None
+    speed_references: int = 8               # references timed; 5 paintings each
 
 
-def monotonic(grades: dict, rounded: bool) -> tuple[float, dict]:
-    """grades[(picture, ladder)] = [g1..g5] -> % of falling steps, overall and per ladder."""
-    per_ladder: dict[str, list[bool]] = {}
-    for (_, ladder), values in grades.items():
-        values = [round(v, 1) for v in values] if rounded else values
-        per_ladder.setdefault(ladder, []).extend(
-            b < a for a, b in zip(values, values[1:]))
-    every = [ok for oks in per_ladder.values() for ok in oks]
-    return (100 * float(np.mean(every)),
-            {k: round(100 * float(np.mean(v)), 1) for k, v in per_ladder.items()})
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def kendall(a, b) -> float:
-    from scipy.stats import kendalltau
+class State:
+    """What one process needs: the pair sets, the picture maker, the scorers (loaded lazily,
+    one TensorFlow thread)."""
 
-    return float(kendalltau(a, b).statistic)
+    def __init__(self, settings: BenchSettings):
+        limit = QUICK["pictures"] if settings.quick else None
+        self.sets = {"eval": ladders.load_set("eval", settings.contents, settings.styles, limit)}
+        if settings.art:
+            art = ROOT / "art"
+            self.sets["art"] = ladders.load_set("art", art / "content", art / "styles", limit)
+        self.settings = settings
+        self.pictures = ladders.Pictures(
+            self.sets, settings.machines, ladders.engine_labels(settings.machines),
+            ladders.gatys_selection(self.sets, settings.gatys_pairs))
+        self._scorer = self._legacy = None
 
+    @property
+    def scorer(self):
+        if self._scorer is None:
+            from models.score import Scorer
+            from models.vgg import configure_threads
 
-def ladder_figures(scorer, pictures: dict[str, np.ndarray], painter) -> list[dict]:
-    """Figures 1-3: ladders, discrimination against unrelated pictures, SSIM agreement."""
-    from skimage.metrics import structural_similarity
+            configure_threads(1)
+            self._scorer = Scorer.load(self.settings.model)
+        return self._scorer
 
-    make = ladders.distortions(painter)
-    embeddings = {name: scorer.embed(image) for name, image in pictures.items()}
-    grades, ssims = {}, {}
-    wins, duels = 0, 0
-    for name, image in pictures.items():
-        rng = np.random.default_rng(7)
-        others = [scorer.grade(embeddings[name], embeddings[o]) for o in pictures if o != name]
-        for ladder, levels in ladders.LADDERS.items():
-            versions = [ladders.fit_shape(make[ladder](image, level, rng), image.shape)
-                        for level in levels]
-            grades[name, ladder] = [scorer.grade(embeddings[name], scorer.embed(v))
-                                    for v in versions]
-            ssims[name, ladder] = [structural_similarity(image, v, channel_axis=2,
-                                                         data_range=255) for v in versions]
-            for g in grades[name, ladder]:
-                wins += sum(g > o for o in others)
-                duels += len(others)
-    mono, per_ladder = monotonic(grades, rounded=False)
-    mono_rounded, _ = monotonic(grades, rounded=True)
-    pooled = [kendall([g for lad in ladders.LADDERS for g in grades[n, lad]],
-                      [s for lad in ladders.LADDERS for s in ssims[n, lad]]) for n in pictures]
-    within = [kendall(grades[key], ssims[key]) for key in grades]
-    out = [figure("monotonic_pct", round(mono, 1), "% of ladder steps where the score falls"),
-           figure("monotonic_rounded_pct", round(mono_rounded, 1),
-                  "% of steps where the shown (one-decimal) score falls")]
-    out += [figure(f"monotonic_{k}_pct", v, "% of steps") for k, v in per_ladder.items()]
-    out += [figure("discrimination_pct", round(100 * wins / duels, 1),
-                   f"% of {duels} (distorted A, unrelated B) pairs where A's version wins"),
-            figure("kendall_tau_vs_ssim", round(float(np.mean(pooled)), 3),
-                   "mean Kendall tau, 30 versions per picture (all ladders pooled)"),
-            figure("kendall_tau_vs_ssim_min", round(float(np.min(pooled)), 3),
-                   "worst picture's Kendall tau (all ladders pooled)"),
-            figure("kendall_tau_vs_ssim_within_ladder", round(float(np.nanmean(within)), 3),
-                   "mean Kendall tau inside one ladder (5 versions)")]
-    for ladder in ladders.LADDERS:
-        mean = float(statistics.mean(np.mean(grades[n, ladder]) for n in pictures))
-        out.append(figure(f"mean_score_{ladder}", round(mean, 2), "score 0-10, all levels"))
-    return out
+    @property
+    def legacy(self):
+        if self._legacy is None:
+            from models.encoder import RECORD_FILE
+            from models.score import model_dir
+            from models.score_legacy import LegacyScorer
+
+            folder = self.settings.model or model_dir()
+            record = json.loads((Path(folder) / RECORD_FILE.name).read_text(encoding="utf-8"))
+            self._legacy = LegacyScorer(self.scorer.model, record)
+        return self._legacy
 
 
-def texture_figures(scorer, contents: dict, styles: dict, seconds: float) -> list[dict]:
-    """Figure 4: Magenta(X, s) nearer Gatys(X, s) than Gatys(Y, s)."""
-    pictures, label = ladders.nst_pairs(contents, styles, seconds)
-    vectors = {key: scorer.embed(image) for key, image in pictures.items()}
-    hits, cases, same, other = 0, 0, [], []
-    for s in styles:
-        for x in contents:
-            mine = scorer.grade(vectors["magenta", x, s], vectors["gatys", x, s])
-            same.append(mine)
-            for y in contents:
-                if y != x:
-                    theirs = scorer.grade(vectors["magenta", x, s], vectors["gatys", y, s])
-                    other.append(theirs)
-                    hits += mine > theirs
-                    cases += 1
-    return [figure("texture_tolerance_pct", round(100 * hits / cases, 1),
-                   f"% of {cases} cases ({label})"),
-            figure("machines_agree_same_content", round(float(np.median(same)), 2),
-                   "median score, Magenta(X, s) vs Gatys(X, s)"),
-            figure("machines_agree_other_content", round(float(np.median(other)), 2),
-                   "median score, Magenta(X, s) vs Gatys(Y, s)")]
+_STATE: State | None = None
 
 
-def speed_figures(scorer, pictures: list[np.ndarray], runs: int) -> list[dict]:
-    """Figure 5: one comparison = two pictures encoded + the grade, model already loaded."""
-    scorer.score(pictures[0], pictures[1])                  # warm-up (graph, allocations)
-    times = []
-    for i in range(runs):
-        a, b = pictures[i % len(pictures)], pictures[(i + 1) % len(pictures)]
-        start = time.perf_counter()
-        scorer.score(a, b)
-        times.append(1000 * (time.perf_counter() - start))
-    return [figure("ms_per_comparison", round(statistics.median(times), 1),
-                   "ms, median (two pictures encoded + grade, 1 thread)"),
-            figure("ms_per_comparison_p90", round(float(np.percentile(times, 90)), 1), "ms"),
-            figure("machine_load_1min", round(os.getloadavg()[0], 2), "runnable processes")]
+def _init(settings: BenchSettings) -> None:
+    global _STATE
+    _STATE = State(settings)
+
+
+def make_pictures(task: tuple[str, str, str]) -> dict:
+    """Phase 1: one pair's machine pictures and bot painting, made or read from the cache."""
+    seconds = {}
+    for kind in ("magenta", "gatys", "bot"):
+        start = time.monotonic()
+        if _STATE.pictures.get(kind, *task) is not None:
+            seconds[kind] = round(time.monotonic() - start, 1)
+    return seconds
+
+
+def score_pair(task: tuple[str, str, str]) -> list[dict]:
+    """Phase 2: one pair's ladders, one row per machine picture of it."""
+    set_name, content, style = task
+    scorer, legacy, rows = _STATE.scorer, _STATE.legacy, []
+    for kind in ladders.MACHINES:
+        ref = _STATE.pictures.get(kind, *task)
+        if ref is None:
+            continue
+        prepared, old_ref = scorer.reference(ref), legacy.embed(ref)
+        row = {"set": set_name, "content": content, "style": style, "ref": kind,
+               "scores": {}, "parts": {}, "old": {}}
+        for rung, picture in ladders.rungs(_STATE.pictures, kind, *task).items():
+            if rung in score_rungs.AGREEMENT:
+                judgements = [scorer.judge(picture, ref), scorer.judge(prepared.features, picture)]
+            else:
+                judgements = [prepared.judge(scorer.features(picture))]
+            row["scores"][rung] = float(np.mean([j.score for j in judgements]))
+            row["parts"][rung] = {p: float(np.mean([j.parts[p] for j in judgements]))
+                                  for p in score_rungs.PARTS}
+            row["old"][rung] = legacy.grade(legacy.embed(picture), old_ref)
+        rows.append(row)
+    return rows
+
+
+def attack_pair(task: tuple[str, str, str]) -> dict:
+    """Phase 3: the 8-blob hill-climb against one pair's Magenta picture."""
+    ref = _STATE.pictures.get("magenta", *task)
+    result = score_attack.climb(_STATE.scorer, ref, _STATE.settings.attack)
+    canvas = result.pop("canvas")
+    folder = ladders.CACHE / "attack"           # the climber's best canvas, to look at
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(canvas).save(folder / f"{ladders.digest(ref)}.png")
+    return {"set": task[0], "pair": f"{task[1]} x {task[2]}",
+            **score_rungs.rounded({k: result[k] for k in ("start", "end", "seconds")}),
+            "parts": score_rungs.rounded(result["parts"])}
+
+
+def run_phase(name: str, fn, tasks: list, pool: ProcessPoolExecutor | None) -> list:
+    """fn over tasks, in this process or the pool; results in task order, progress logged."""
+    start, results = time.monotonic(), [None] * len(tasks)
+    if pool is None:
+        futures = None
+        done = ((i, fn(task)) for i, task in enumerate(tasks))
+    else:
+        futures = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+        done = ((futures[f], f.result()) for f in as_completed(futures))
+    for count, (i, result) in enumerate(done, 1):
+        results[i] = result
+        log(f"{name} {count}/{len(tasks)} {' x '.join(tasks[i][1:])} "
+            f"({time.monotonic() - start:.0f} s)")
+    return results
+
+
+def benchmark(settings: BenchSettings) -> dict:
+    wall, seconds = time.monotonic(), {}
+    main = State(settings)
+    pairs = [(name, c, s) for name, pair in main.sets.items() for c, s in pair.pairs()]
+    attack_tasks = ladders.spread(pairs, settings.attack_pairs)
+    log(f"{len(pairs)} pairs, Gatys on {len(main.pictures.gatys_pairs)}, attack on "
+        f"{len(attack_tasks)}; {main.pictures.labels}")
+    pool = None
+    if settings.jobs > 1:
+        pool = ProcessPoolExecutor(settings.jobs, multiprocessing.get_context("spawn"),
+                                   initializer=_init, initargs=(settings,))
+    else:
+        global _STATE
+        _STATE = main
+    def phase(name: str, fn, tasks: list) -> list:
+        start = time.monotonic()
+        results = run_phase(name, fn, tasks, pool)
+        seconds[name] = round(time.monotonic() - start)
+        return results
+
+    try:
+        # In order: the ladders of (X, s) need the pictures of (Y, s) made by another task.
+        made = phase("pictures", make_pictures, pairs)
+        rows = [row for pair_rows in phase("ladders", score_pair, pairs) for row in pair_rows]
+        attacks = phase("attack", attack_pair, attack_tasks)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    start = time.monotonic()
+    cost = score_speed.speed(main.scorer, main.pictures, settings.speed_references)
+    seconds["speed"] = round(time.monotonic() - start)
+    seconds["total"] = round(time.monotonic() - wall)
+    return report(settings, main, rows, attacks, made, cost, seconds)
+
+
+def report(settings: BenchSettings, main: State, rows: list[dict], attacks: list[dict],
+           made: list[dict], cost: dict, seconds: dict) -> dict:
+    attack = score_attack.summary(attacks, score_rungs.ATTACK_LIMIT, settings.attack)
+    targets = score_rungs.target_report(score_rungs.targets(rows),
+                                        score_rungs.targets(rows, "old"), attack)
+    refs = {kind: sum(r["ref"] == kind for r in rows) for kind in ladders.MACHINES}
+    made_seconds = {kind: round(sum(m.get(kind, 0) for m in made)) for kind in
+                    ("magenta", "gatys", "bot")}
+    return {
+        "benchmark": "score_validity (issue 10)", "score_model": main.scorer.label,
+        "score_config": asdict(main.scorer.config),
+        "settings": {"contents": str(settings.contents), "styles": str(settings.styles),
+                     "art": settings.art, "quick": settings.quick, "jobs": settings.jobs,
+                     "side": ladders.SIDE, "attack": asdict(settings.attack),
+                     "machines": {k: str(v) if isinstance(v, Path) else v
+                                  for k, v in asdict(settings.machines).items()}},
+        "pictures": {"sets": {n: {"contents": list(p.contents), "styles": list(p.styles)}
+                              for n, p in main.sets.items()},
+                     "pairs": sum(len(p.pairs()) for p in main.sets.values()),
+                     "references": refs, "engines": main.pictures.labels,
+                     "seconds_to_make_or_read": made_seconds},
+        "targets": targets,
+        "all_met": all(t["met"] for t in targets.values()),
+        "fairness": score_rungs.fairness_report(rows),
+        "ladder": score_rungs.ladder_table(rows),
+        "order_failures": score_rungs.order_failures(rows),
+        "attack": attack,
+        "speed": cost,
+        "seconds": seconds,
+    }
+
+
+def parse(argv: list[str] | None = None) -> BenchSettings:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contents", type=Path, default=ladders.EVAL / "content")
+    parser.add_argument("--styles", type=Path, default=ladders.EVAL / "styles")
+    parser.add_argument("--art", action="store_true",
+                        help="also the game's art/content x art/styles pairs")
+    parser.add_argument("--quick", action="store_true",
+                        help="2 contents x 2 styles, short Gatys, 100 attack steps, 120 strokes")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (1 thread each)")
+    parser.add_argument("--gatys-seconds", type=float, help="Gatys budget per picture "
+                        f"(default {ladders.MachineSettings.gatys_seconds:g}, quick "
+                        f"{QUICK['gatys_seconds']:g})")
+    parser.add_argument("--gatys-pairs", type=int, help="Gatys on N pairs spread over the "
+                        "styles (default: every pair)")
+    parser.add_argument("--attack-steps", type=int, help="hill-climb steps (default 2000, "
+                        f"quick {QUICK['attack_steps']})")
+    parser.add_argument("--attack-pairs", type=int, help="attack N Magenta references, spread "
+                        "(default: all)")
+    parser.add_argument("--model", type=Path, help="score model folder (default: committed)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    steps = args.attack_steps or (QUICK["attack_steps"] if quick else 2000)
+    gatys = args.gatys_seconds or (QUICK["gatys_seconds"] if quick
+                                   else ladders.MachineSettings.gatys_seconds)
+    strokes = QUICK["bot_strokes"] if quick else ladders.MachineSettings.bot_strokes
+    return BenchSettings(
+        args.contents, args.styles, art=args.art, quick=quick, jobs=max(1, args.jobs),
+        gatys_pairs=args.gatys_pairs, attack_pairs=args.attack_pairs,
+        attack=score_attack.AttackSettings(steps=steps),
+        machines=ladders.MachineSettings(gatys_seconds=gatys, bot_strokes=strokes),
+        model=args.model,
+        speed_references=QUICK["speed_references"] if quick else 8)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="score model folder (default: committed)")
-    parser.add_argument("--gatys-seconds", type=float, default=20.0,
-                        help="Gatys budget per picture for the texture check (cached)")
-    parser.add_argument("--quick", action="store_true", help="fewer pictures and runs")
-    args = parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from game.bot import bot_painter
-    from models.score import Scorer
-    from models.vgg import configure_threads
-
-    configure_threads(1)
-    scorer = Scorer.load(args.model)
-    contents, styles, notes = ladders.unseen_images()
-    for note in notes:
-        print(note, file=sys.stderr)
-    pictures = {**contents, **{f"style:{k}": v for k, v in styles.items()}}
-    if args.quick:
-        pictures = dict(list(pictures.items())[::3])
-    out = [figure("pictures", len(pictures), "unseen pictures: " + ", ".join(pictures))]
-    out += ladder_figures(scorer, pictures, bot_painter())
-    texture_styles = {k: styles[k] for k in ("starry_night", "great_wave", "the_scream",
-                                             "pointillism") if k in styles}
-    out += texture_figures(scorer, contents, texture_styles, args.gatys_seconds)
-    out += speed_figures(scorer, list(pictures.values()), 10 if args.quick else 40)
-    print(json.dumps(out, indent=2, ensure_ascii=False))
+    result = benchmark(parse())
+    print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 
