@@ -10,6 +10,7 @@ a machine picture has to be made.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable
@@ -134,6 +135,17 @@ def engine_labels(settings: MachineSettings) -> dict[str, str]:
             "bot": f"demo bot, {settings.bot_strokes} strokes, seed {settings.bot_seed}"}
 
 
+@functools.cache          # once per process: one run paints with one bot
+def code_digest(kind: str) -> bytes:
+    """The bot's source, for its cache key: its plans change while the game is developed, and
+    a painting by an older bot must not be read back as this one's. (The machines' pictures
+    depend on their model files, which their labels name.)"""
+    if kind != "bot":
+        return b""
+    files = sorted((ROOT / "game" / "bot").glob("*.py"))
+    return hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in files)).digest()
+
+
 @dataclass
 class Pictures:
     """Machine pictures and bot paintings of the pairs, made once (cached), in one process."""
@@ -145,7 +157,7 @@ class Pictures:
     _engines: dict[str, Callable] = field(default_factory=dict)
 
     def key(self, kind: str, set_name: str, content: str, style: str) -> str:
-        tag = hashlib.sha256(self.labels[kind].encode()).hexdigest()[:8]
+        tag = hashlib.sha256(self.labels[kind].encode() + code_digest(kind)).hexdigest()[:8]
         pair = self.sets[set_name]
         return (f"{kind}-{tag}-{digest(pair.contents[content])}"
                 f"-{digest(pair.styles[style])}")
