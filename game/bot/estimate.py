@@ -7,12 +7,12 @@ from game.bot.palette import WASH_GLAZE, _rgb8_to_lab
 from game.bot.scene import Scene
 from game.bot.stroke import WATERCOLOUR, PlannedStroke, _resample
 
-MIN_NEED = 3.0           # Lab error below which a spot is left alone: paint where it matters
+MIN_NEED = 3.0           # planning Lab error below which a spot is left alone: paint where needed
 
 
 def _blank_estimate(scene: Scene) -> np.ndarray:
-    """(h, w, 3) Lab of an unpainted (white) canvas on the analysis grid."""
-    return np.broadcast_to(np.array([100.0, 0.0, 0.0]), scene.lab.shape).copy()
+    """(h, w, 3) planning Lab of an unpainted (white) canvas on the analysis grid."""
+    return np.broadcast_to(scene.tone.stretch([100.0, 0.0, 0.0]), scene.lab.shape).copy()
 
 
 def _disc(radius: float) -> np.ndarray:
@@ -46,19 +46,20 @@ def _stroke_footprint(stroke: PlannedStroke, scale: float, shape: tuple[int, int
 
 
 def _paint_estimate(estimate: np.ndarray, strokes: list[PlannedStroke],
-                    scale: float) -> np.ndarray:
-    """The (h, w, 3) Lab estimate with ``strokes`` laid over it as flat translucent marks.
+                    scene: Scene) -> np.ndarray:
+    """The (h, w, 3) planning Lab estimate with ``strokes`` laid over it as flat marks.
 
     A cheap stand-in for the brush engine: good enough to see where paint is still missing.
-    Watercolour counts at its glazed, paler look.
+    Watercolour counts at its glazed, paler look. Mixing is linear, so mixing in planning Lab
+    gives the same as mixing true colours and stretching the result.
     """
     out = estimate.copy()
     if not strokes:
         return out
     glaze = np.array([[WASH_GLAZE if s.tool == WATERCOLOUR else 1.0] for s in strokes])
-    looks = _rgb8_to_lab([s.color for s in strokes], glaze)                  # (N, 3)
+    looks = scene.tone.stretch(_rgb8_to_lab([s.color for s in strokes], glaze))   # (N, 3)
     for stroke, colour in zip(strokes, looks):
-        rows, cols, mask = _stroke_footprint(stroke, scale, out.shape[:2])
+        rows, cols, mask = _stroke_footprint(stroke, scene.scale, out.shape[:2])
         region = out[rows, cols]
         region[mask] += stroke.opacity * (colour - region[mask])
     return out

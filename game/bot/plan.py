@@ -78,12 +78,12 @@ def _plan_layer(n: int, scene: Scene, spec: Layer, estimate: np.ndarray,
         return [], estimate
     if isinstance(spec, WashLayer):
         strokes = _plan_washes(n, scene, spec, estimate, rng)
-        return strokes, _paint_estimate(estimate, strokes, scene.scale)
+        return strokes, _paint_estimate(estimate, strokes, scene)
     fields = _layer_fields(scene, spec)
     strokes: list[PlannedStroke] = []
     for count in _round_counts(n, spec.rounds):
         batch = _plan_round(count, scene, spec, fields, estimate, rng)
-        estimate = _paint_estimate(estimate, batch, scene.scale)
+        estimate = _paint_estimate(estimate, batch, scene)
         strokes += batch
     return strokes, estimate
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from skimage.color import lab2rgb, rgb2lab
@@ -11,6 +11,7 @@ from skimage.exposure import match_histograms
 from game.bot.fields import _tensor
 from game.bot.images import _as_rgb, _fit_long_side, _resize
 from game.bot.palette import PALETTE_SIZE, Palette, _palette, _snap
+from game.bot.tone import Tone, tone_for
 
 ANALYSIS_SIDE = 320      # long side of the analysis grid: keeps planning well under a second
 TONE_KEEP = 0.35         # share of the content's own lightness kept after matching the style
@@ -19,14 +20,19 @@ MAX_CHROMA_GAIN = 2.0    # most a nearly grey photo's colour spread is stretched
 
 @dataclass(frozen=True)
 class Scene:
-    """Everything planning needs, on the analysis grid."""
+    """Everything planning needs, on the analysis grid.
+
+    Colours are in planning Lab (``tone``: lightness stretched to a common spread), except
+    ``palette.rgb``, the true colours the strokes are painted with.
+    """
     canvas_size: tuple[int, int]    # (w, h) canvas px
     scale: float                    # canvas px per analysis px
-    rgb: np.ndarray                 # (h, w, 3) style-matched content, RGB 0..1
-    lab: np.ndarray                 # (h, w, 3) the same in Lab
+    rgb: np.ndarray                 # (h, w, 3) ``lab`` as RGB 0..1 (for SLIC), clipped to gamut
+    lab: np.ndarray                 # (h, w, 3) style-matched content, planning Lab
     tensor: np.ndarray              # (h, w, 3) unsmoothed structure tensor gx², gy², gx·gy
     edges: np.ndarray               # (h, w) colour gradient magnitude of ``lab``
-    palette: Palette
+    palette: Palette                # true rgb; lab and glazed looks in planning Lab
+    tone: Tone                      # true Lab -> planning Lab
 
 
 def _styled(content: np.ndarray, style: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,11 +65,18 @@ def _scene(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int = 0) 
     content = _resize(_as_rgb(content_rgb), grid)
     style = _as_rgb(style_rgb)
     style = _resize(style, _fit_long_side(style.shape[:2], ANALYSIS_SIDE))
-    rgb, lab = _styled(content, style)
+    _, true_lab = _styled(content, style)
+    tone = tone_for(true_lab[..., 0])
+    lab = tone.stretch(true_lab)
+    with warnings.catch_warnings():     # a stretched light or dark can leave the gamut
+        warnings.simplefilter("ignore")
+        rgb = np.clip(lab2rgb(lab), 0.0, 1.0)
+    palette = _palette(style_rgb, PALETTE_SIZE, seed)
+    palette = replace(palette, lab=tone.stretch(palette.lab), glazed=tone.stretch(palette.glazed))
     tensor = _tensor(lab)
     return Scene(canvas_size=(w, h), scale=w / grid[1], rgb=rgb, lab=lab, tensor=tensor,
                  edges=np.sqrt(tensor[..., 0] + tensor[..., 1]) / 8.0,   # Sobel gain is 8
-                 palette=_palette(style_rgb, PALETTE_SIZE, seed))
+                 palette=palette, tone=tone)
 
 
 def style_target(content_rgb, style_rgb, canvas_size: tuple[int, int], seed: int = 0):
