@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The tests also need the farm's extra (Ray Serve); `make play` stays without it.
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: play test demo bench soak party-soak clean
 
@@ -16,7 +18,11 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(PY) main.py $(ARGS)
 
-test: $(STAMP)
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,farm]'
+	@touch $(TEST_STAMP)
+
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q $(ARGS)
 
 demo: $(STAMP)

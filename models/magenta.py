@@ -222,6 +222,9 @@ class MagentaTFLite(_MagentaEngine):
 def _limit_tf_threads(threads: int) -> None:
     import tensorflow as tf
 
+    from models.gpu import share_gpus
+
+    share_gpus(tf)           # the Hub model may share a GPU with Gatys (models.gpu)
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)

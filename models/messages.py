@@ -142,6 +142,10 @@ class Result:
     converged: bool              # stopped because it could not improve, not on time
     notes: list[str] = field(default_factory=list)  # what a curious player may want to know
     settings_text: str = ""      # one line: the settings that made this picture
+    # Where it was painted, for the reveal: "" by this computer's workers (no farm set up),
+    # "farm GPU" / "farm CPU" by a render farm (models.farm), "this computer" by the local
+    # workers of a kiosk whose farm could not paint it.
+    where: str = ""
 
 
 @dataclass

@@ -96,8 +96,12 @@ class Scorer:
         if digest != expected:
             raise ScoreUnavailable(f"the score model file {weights} is damaged (its checksum "
                                    "does not match its training record)")
-        from models.encoder import build_autoencoder
+        import tensorflow as tf
 
+        from models.encoder import build_autoencoder
+        from models.gpu import share_gpus
+
+        share_gpus(tf)            # the scorer may share a GPU with the engines (models.gpu)
         try:
             model = build_autoencoder(config)
             model.load_weights(weights)

@@ -26,7 +26,10 @@ class WeightsError(ValueError):
 
 
 def configure_threads(threads: int) -> None:
-    """Limit TensorFlow's thread pools (only possible before TF starts running ops)."""
+    """Limit TensorFlow's thread pools and share the GPU (only before TF runs its first op)."""
+    from models.gpu import share_gpus
+
+    share_gpus(tf)
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)

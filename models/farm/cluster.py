@@ -1,0 +1,87 @@
+"""Start, inspect and stop a farm: a Ray cluster (new or joined) with the Serve app on it.
+
+Ray is started with its dashboard off (so no job-submission API either) and no Ray client
+server: nothing of Ray listens beyond this machine when it is a one-machine farm. On a
+cluster of several machines Ray's internal ports are open between the nodes; docs/farm.md
+puts those on a farm network the kiosks cannot reach. Only Serve's HTTP port, on
+FarmOptions.host, faces the kiosks, and only on the head node (proxy_location HeadOnly).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from models.farm.options import FarmOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    address: str | None = None        # None: a new head here; "auto" or HOST:PORT: join
+    num_cpus: int | None = None       # a new head's CPUs (None: all); tests give 2
+    num_gpus: int | None = None       # a new head's GPUs (None: detected); tests declare 1
+    object_store_bytes: int | None = None   # tests keep it small
+    log_to_driver: bool = False       # replica logs stay in Ray's log folder
+
+
+def start_ray(cluster: ClusterOptions) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    kwargs = dict(include_dashboard=False, log_to_driver=cluster.log_to_driver,
+                  configure_logging=False)
+    if cluster.address:
+        ray.init(address=cluster.address, **kwargs)
+        return
+    ray.init(num_cpus=cluster.num_cpus, num_gpus=cluster.num_gpus,
+             object_store_memory=cluster.object_store_bytes, **kwargs)
+
+
+def start_farm(options: FarmOptions, cluster: ClusterOptions = ClusterOptions()) -> str:
+    """Ray up, Serve up on options.host:port, the app deployed; returns the farm's URL."""
+    import ray
+    from ray import serve
+
+    from models.farm.deployments import build_app
+
+    start_ray(cluster)
+    serve.start(http_options={"host": options.host, "port": options.port},
+                proxy_location="HeadOnly")
+    gpus = float(ray.cluster_resources().get("GPU", 0.0))
+    serve.run(build_app(options, gpus), name=options.app_name, route_prefix="/",
+              blocking=False)
+    return f"http://{options.host}:{options.port}"
+
+
+def stop_farm(options: FarmOptions | None = None, *, shutdown_ray: bool = True) -> None:
+    import ray
+    from ray import serve
+
+    if not ray.is_initialized():
+        return
+    try:
+        serve.shutdown()
+    finally:
+        if shutdown_ray:
+            ray.shutdown()
+
+
+def cluster_report(app_name: str) -> dict:
+    """Nodes, GPUs and the app's replicas by state, from Ray itself (farm status)."""
+    import ray
+    from ray import serve
+
+    nodes = [{"node": node.get("NodeManagerHostname"), "alive": node.get("Alive"),
+              "cpus": node.get("Resources", {}).get("CPU", 0),
+              "gpus": node.get("Resources", {}).get("GPU", 0)}
+             for node in ray.nodes()]
+    status = serve.status()
+    app = status.applications.get(app_name)
+    deployments = {}
+    if app is not None:
+        deployments = {name: {"status": str(d.status.value), "replicas": dict(d.replica_states)}
+                       for name, d in app.deployments.items()}
+    return {"nodes": nodes, "app": str(app.status.value) if app else "not deployed",
+            "deployments": deployments}
