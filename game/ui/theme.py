@@ -15,6 +15,9 @@ from game.i18n import Strings, Text
 SCREEN_SIZE = (1280, 720)  # logical size; pygame.SCALED stretches it to the window
 
 TEXT_SCALES = {"small": 0.85, "medium": 1.0, "large": 1.2}
+ELLIPSIS = "…"
+# Left off the end of a cut line before the ellipsis: "conv1,…" reads as a stutter.
+TRAILING = " ,;:·-–"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Theme:
     """Fonts by role, and a small cache of rendered text surfaces."""
 
     CACHE_LIMIT = 512  # rendered strings; cleared wholesale when full (cheap to re-render)
+    FIT_LIMIT = 1024   # fitted texts (every layout asks again each frame)
 
     def __init__(self, text_size: str = "medium", strings: Strings | None = None) -> None:
         self.colors = Palette()
@@ -42,6 +46,7 @@ class Theme:
         # draws, so a language switch reaches text that is already on screen.
         self.strings = strings or Strings()
         self._cache: dict[tuple, pygame.Surface] = {}
+        self._fits: dict[tuple, tuple[list[str], bool]] = {}
         self.set_text_size(text_size)
 
     def set_text_size(self, text_size: str) -> None:
@@ -53,6 +58,7 @@ class Theme:
                              "timer": 72}.items()
         }
         self._cache.clear()
+        self._fits.clear()
 
     def text(self, text: Text, role: str = "body", color: tuple | None = None) -> pygame.Surface:
         text = self.strings(text)
@@ -104,3 +110,51 @@ class Theme:
                     line = word
             lines.append(line)
         return lines
+
+    def line_pitch(self, line: str, role: str) -> int:
+        """From one line's top to the next: the font's line height, or more for a line whose
+        accents (Î, ț) make its rendering taller than that."""
+        font = self.fonts[role]
+        return max(font.get_linesize(), font.size(display_text(line))[1])
+
+    def ellipsise(self, text: Text, role: str, width: int, force: bool = False) -> str:
+        """The text cut to a pixel width with '…' at the end; whole when it fits (unless
+        `force`: the caller knows more text followed and was left off)."""
+        font = self.fonts[role]
+        text = display_text(self.strings(text))
+        if not force and font.size(text)[0] <= width:
+            return text
+        low, high = 0, len(text)        # the longest prefix that fits with its ellipsis
+        while low < high:
+            middle = (low + high + 1) // 2
+            if font.size(text[:middle].rstrip(TRAILING) + ELLIPSIS)[0] <= width:
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low].rstrip(TRAILING) + ELLIPSIS
+
+    def fit(self, text: Text, role: str, width: int, max_lines: int = 1
+            ) -> tuple[list[str], bool]:
+        """The text wrapped to a pixel width in at most `max_lines` lines, the last one
+        ellipsised when more was left off; and whether anything was cut."""
+        text = self.strings(text)
+        key = (text, role, width, max_lines)
+        fitted = self._fits.get(key)
+        if fitted is None:
+            if len(self._fits) >= self.FIT_LIMIT:
+                self._fits.clear()
+            fitted = self._fit(text, role, width, max_lines)
+            self._fits[key] = fitted
+        return list(fitted[0]), fitted[1]
+
+    def _fit(self, text: str, role: str, width: int, max_lines: int) -> tuple[list[str], bool]:
+        lines = [line for line in self.wrap(text, role, width) if line] if text else []
+        cut = len(lines) > max_lines
+        if cut:
+            lines = lines[:max_lines]
+            lines[-1] = self.ellipsise(lines[-1], role, width, force=True)
+        font = self.fonts[role]
+        for i, line in enumerate(lines):     # one word wider than the line: cut it too
+            if font.size(line)[0] > width:
+                lines[i], cut = self.ellipsise(line, role, width), True
+        return lines, cut
