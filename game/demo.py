@@ -95,6 +95,10 @@ class DemoDirector:
     reveal_deadline: float = 0.0
     models_deadline: float = 0.0
     signed_at: float = 0.0
+    # A photo / painting given on the command line (--content / --style) is the round's
+    # in every round: the bot shuffles and picks only the other one.
+    keep_content: bool = False
+    keep_style: bool = False
 
     def __call__(self, app) -> None:
         scene = app.stack.top
@@ -126,6 +130,18 @@ class DemoDirector:
     def press(code: int, mod: int = 0) -> None:
         for event in key(code, mod):
             pygame.event.post(event)
+
+    def shuffle_key(self) -> int | None:
+        """The setup key that shuffles what the command line left free (R: both)."""
+        if self.keep_content:
+            return None if self.keep_style else pygame.K_v
+        return pygame.K_c if self.keep_style else pygame.K_r
+
+    def picker_key(self) -> int | None:
+        """The setup key that opens the catalogue on a free side (J: paintings)."""
+        if not self.keep_style:
+            return pygame.K_j
+        return None if self.keep_content else pygame.K_k
 
     # -- one handler per scene -----------------------------------------------------------
     def on_title(self, app, scene) -> None:
@@ -160,12 +176,13 @@ class DemoDirector:
             self.press(pygame.K_ESCAPE)
 
     def on_setup(self, app, scene) -> None:
-        if self.once("shuffle", 0.3):
-            self.press(pygame.K_r)
+        if self.once("shuffle", 0.3) and self.shuffle_key() is not None:
+            self.press(self.shuffle_key())
         if self.once("shot", 0.8):
             self.shot(app, "setup")
-        if self.round_index == 0 and self.once("picker", 1.0):
-            self.press(pygame.K_j)
+        if self.round_index == 0 and self.once("picker", 1.0) \
+                and self.picker_key() is not None:
+            self.press(self.picker_key())
         if self.once("start", 1.6):
             self.press(pygame.K_RETURN)
 

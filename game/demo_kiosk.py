@@ -142,8 +142,8 @@ class KioskDemoDirector(DemoDirector):
             if self.once("back", 0.5):
                 self.press(pygame.K_ESCAPE)     # to the title, for its language button
             return
-        if self.once("shuffle", 0.3):
-            self.press(pygame.K_r)
+        if self.once("shuffle", 0.3) and self.shuffle_key() is not None:
+            self.press(self.shuffle_key())
         if self.round_index != IDLE_ROUND and self.once("shot", 0.8):
             self.shot(app, "setup")
         if self.once("start", 1.2):

@@ -148,8 +148,8 @@ class SoakDirector(DemoDirector):
             click((640, 400))
 
     def on_setup(self, app, scene) -> None:
-        if self.once("shuffle", 0.1):
-            self.press(pygame.K_r)
+        if self.once("shuffle", 0.1) and self.shuffle_key() is not None:
+            self.press(self.shuffle_key())
         if self.once("start", 0.4):
             self.press(pygame.K_RETURN)
 

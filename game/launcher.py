@@ -102,7 +102,9 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
                 from game.kiosk_mode import KioskController
                 KioskController(app).install()
             first = TitleScene(app)
-            if content is not None or style is not None:
+            if (content is not None or style is not None) and director is None:
+                # A player's own pictures open the setup screen at once; the demo bots
+                # start at the title like any visitor (every setup gets the pictures).
                 from game.scenes.setup import SetupScene
                 app.stack.push(first)
                 first = SetupScene(app)
