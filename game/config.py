@@ -67,12 +67,28 @@ class PathSettings:
 
 
 @dataclass
+class FarmSettings:
+    # A render farm's address (docs/farm.md), e.g. "http://render-1:8710"; empty: this
+    # computer paints everything, as without a farm.
+    url: str = ""
+    # The file holding the farm's bearer token (one line); a farm without it refuses us.
+    token_file: str = ""
+    # Start the local workers at launch too (TensorFlow loaded, a fallback ready at once)
+    # rather than on the first job the farm cannot paint.
+    warm_fallback: bool = False
+    # One HTTP call's limit; the farm counts as down after it, for retry_after_s.
+    timeout_s: float = field(default=10.0, metadata=field_limits(low=1.0, high=120.0))
+    retry_after_s: float = field(default=60.0, metadata=field_limits(low=5.0, high=3600.0))
+
+
+@dataclass
 class GameConfig:
     round: RoundSettings = field(default_factory=RoundSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     paths: PathSettings = field(default_factory=PathSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
+    farm: FarmSettings = field(default_factory=FarmSettings)
 
 
 class _Invalid(ValueError):
