@@ -26,15 +26,55 @@ from models.fetch import MIRROR_ENV
 DEFAULT_FETCH = ("magenta-tflite-int8", "magenta-tflite-fp16", "vgg19-blocks1-3")
 
 
+DESCRIPTION = "Install and check Style Duel's model files (the pretrained networks)."
+EXAMPLES = """\
+examples:
+  main.py models status                     what is installed, where, verified or not
+  main.py models fetch                      download what the game uses (needs internet)
+  main.py models fetch vgg19                one catalogue entry
+  main.py models import /media/usb/models   offline: install files copied by hand
+  main.py models export /media/usb/models   copy what is installed (for another kiosk)
+  main.py models export --vgg-blocks 3 DIR  write a VGG-19 file cut to blocks 1-3
+  main.py models train-encoder              retrain the score's encoder (~7 min, 2 cores)
+
+Each command has its own help: main.py models fetch --help."""
+# One example (or two) under each command's own --help.
+COMMAND_EXAMPLES = {
+    "status": "main.py models status\n  STYLE_DUEL_MODELS=/srv/models main.py models status",
+    "fetch": "main.py models fetch\n  main.py models fetch vgg19 --mirror "
+             "https://mirror.example/models/",
+    "import": "main.py models import /media/usb/style-duel-models",
+    "export": "main.py models export /media/usb/style-duel-models\n"
+              "  main.py models export --vgg-blocks 3 out/vgg",
+    "train-encoder": "main.py models train-encoder\n  main.py models train-encoder --tiny "
+                     "--out /tmp/encoder",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="main.py models", description="Install and check Style Duel's model files.")
+    parser = argparse.ArgumentParser(prog="main.py models", description=DESCRIPTION,
+                                     epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The models command's options and sub-commands (main.py's parser shares them)."""
     parser.add_argument("--models-dir", type=Path, metavar="DIR",
                         help=f"the model cache folder (default: ${MODELS_ENV} or the "
                              "per-user cache)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("status", help="what is installed, where, and verified or not")
-    fetch = commands.add_parser("fetch", help="download models (needs internet)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     title="commands")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+            epilog=f"example:\n  {COMMAND_EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    command("status", "what is installed, where, and verified or not")
+    fetch = command("fetch", "download models (needs internet)")
     fetch.add_argument("names", nargs="*", metavar="NAME",
                        help=f"catalogue entries: {', '.join(catalogue.entry_names())} "
                             f"(default: {' '.join(DEFAULT_FETCH)})")
@@ -44,14 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--mirror", metavar="URL",
                        help=f"download from this base address instead (file names appended; "
                             f"default: ${MIRROR_ENV} when set)")
-    imports = commands.add_parser("import", help="install model files from a folder")
+    imports = command("import", "install model files from a folder")
     imports.add_argument("folder", type=Path, metavar="DIR")
-    export = commands.add_parser("export", help="copy installed models to a folder")
+    export = command("export", "copy installed models to a folder")
     export.add_argument("folder", type=Path, metavar="DIR")
     export.add_argument("--vgg-blocks", type=int, metavar="N", choices=range(1, 6),
                         help="instead: write VGG-19 weights cut to blocks 1..N (1-5)")
-    train = commands.add_parser("train-encoder",
-                                help="train the score's autoencoder and calibrate the score")
+    train = command("train-encoder", "train the score's autoencoder and calibrate the score")
     train.add_argument("--epochs", type=int, help="passes (default: the committed run's)")
     train.add_argument("--steps", type=int, help="batches per epoch")
     train.add_argument("--seed", type=int, help="random seed (default: the committed run's)")
@@ -60,7 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-bot", action="store_true", help="no demo-bot paintings")
     train.add_argument("--no-magenta", action="store_true", help="no Magenta results")
     train.add_argument("--tiny", action="store_true", help="a tiny smoke-test run")
-    return parser
 
 
 def main(argv: list[str] | None = None, bot_painter=None) -> int:

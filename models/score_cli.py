@@ -25,15 +25,31 @@ import numpy as np
 from models.reasons import one_line
 
 
+DESCRIPTION = "Score paintings against machine pictures, as the reveal would."
+EXAMPLES = """\
+examples:
+  main.py score --against magenta.png --against gatys.png mine.png theirs.png
+  main.py score --against magenta.png painting.png      one machine picture alone
+
+One JSON line per painting, in order: {"painting": ..., "score": ..., "parts": {...},
+"cost": ..., "vs": {...}}, or {"painting": ..., "error": ...}. Exit status 0 when every
+painting was scored, 1 when any was not, 2 for a usage error or a missing score model."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="main.py score",
-        description="Score paintings against machine pictures, as the reveal would.")
+    parser = argparse.ArgumentParser(prog="main.py score", description=DESCRIPTION,
+                                     epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The score command's arguments (main.py's parser shares them)."""
     parser.add_argument("--against", action="append", required=True, metavar="REF",
                         help="a machine's picture of the pair (give one or two)")
     parser.add_argument("paintings", nargs="+", metavar="PAINTING", help="pictures to score")
     parser.add_argument("--model", type=Path, help="score model folder (default: committed)")
-    return parser
 
 
 def reason(error: Exception) -> str:

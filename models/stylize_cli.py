@@ -18,9 +18,24 @@ from models.messages import Job, Progress
 from models.progress import ProgressBar
 
 
+DESCRIPTION = "Paint a photo in one or more styles, as the game's machines would."
+EXAMPLES = """\
+examples:
+  main.py stylize art/content/coffee.png art/styles/night_impasto.png --out out/coffee.png
+  main.py stylize photo.jpg a.png b.png --weights 2 1 --engine gatys --size 256 \\
+          --seconds 30 --out out/mix.png        two styles mixed 2:1, with Gatys"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py stylize",
-                                     description="Paint a photo in one or more styles.")
+    parser = argparse.ArgumentParser(prog="main.py stylize", description=DESCRIPTION,
+                                     epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The stylize command's arguments (main.py's parser shares them)."""
     parser.add_argument("content", type=Path, help="the photo")
     parser.add_argument("styles", type=Path, nargs="+", help="one or more style paintings")
     parser.add_argument("--engine", choices=("magenta", "gatys"), default="magenta")
@@ -32,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="one weight per style (artist mode); default equal")
     parser.add_argument("--seconds", type=float, default=60.0, help="Gatys time budget")
     parser.add_argument("--out", type=Path, required=True, help="output PNG")
-    parser.add_argument("--models-dir", type=Path, help="model cache folder")
-    return parser
+    parser.add_argument("--models-dir", type=Path, metavar="DIR", help="model cache folder")
 
 
 def fit_long_side(image: np.ndarray, side: int) -> np.ndarray:
