@@ -3,8 +3,9 @@
 The service spawns `run_worker(config, jobs, answers)` in a fresh interpreter (spawn
 context). Three threads, each with one job:
 - main: loads the engine (TensorFlow starts here, never in the game), then runs jobs one at
-  a time and answers each with Result or Failed; a worker with `scorer` set also loads the
-  score's encoder (models.score) after saying Ready and answers ScoreJobs with ScoreResult;
+  a time and answers each with Result or Failed; a worker with `scorer` set also answers
+  ScoreJobs with ScoreResult, and loads the score's encoder (models.score) in its first
+  idle moment after a job (see Worker.next_job: a picture never waits behind that load);
 - reader: drains the job queue into a local queue, turns Cancel into a per-job flag and
   Shutdown into a stop, so the engine's `should_stop()` is one Event check;
 - heartbeat: sends Heartbeat every `heartbeat_s`, also while a long TF op runs in main, and
@@ -23,6 +24,7 @@ service sees a crash, restarts it and says why.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import sys
 import threading
@@ -41,6 +43,9 @@ from models.worker_threads import HeartbeatThread, Inbox
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
               "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2"}   # TF's start-up chatter is not for the player
+# A scoring worker loads the score's encoder once it has answered a job and no other job
+# has come for this long (the service hands over the next waiting job within a frame or two).
+SCORER_IDLE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class WorkerConfig:
     nice: int = 10               # lower priority: the paint loop must win every frame
     threads: int = 1             # TF intra/inter-op and LiteRT threads
     # Also answer ScoreJobs (the Magenta worker: its engine is idle once its picture is
-    # out). The encoder loads after Ready when `preload`, else on the first ScoreJob.
+    # out). The encoder loads in the first idle moment after a job when `preload` (see
+    # Worker.next_job), else on the first ScoreJob; a ScoreJob before then loads it too.
     scorer: bool = False
     score_dir: str | None = None  # weights + record folder; None: models.score's default
 
@@ -127,16 +133,15 @@ def run_worker(config: WorkerConfig, jobs, answers) -> None:
     worker = Worker(config, answers, heartbeat)
     if config.preload:
         worker.load()
-        if config.scorer:
-            worker.load_scorer()
     else:
         answers.put(Ready(config.name, None))
-    while (job := inbox.local.get()) is not None:
+    while (job := worker.next_job(inbox.local)) is not None:
         stop = inbox.begin(job)
         try:
             answers.put(worker.answer(job, stop))
         finally:
             inbox.end(job)
+            worker.jobs_done += 1
     heartbeat.stopped.set()
     heartbeat.join(timeout=1.0)
     answers.close()
@@ -152,6 +157,7 @@ class Worker:
         self.load_error: str | None = None
         self.scorer = None
         self.scorer_error: str | None = None
+        self.jobs_done = 0               # jobs answered (run_worker counts them)
 
     @contextmanager
     def loading(self):
@@ -179,6 +185,24 @@ class Worker:
         except Exception as error:          # noqa: BLE001 - keep serving: jobs get Failed
             traceback.print_exc(file=sys.stderr)
             self.load_error = one_line(error)
+
+    def next_job(self, local: queue.SimpleQueue):
+        """The next job from the inbox (None: stop); may load the score's encoder first.
+
+        The encoder brings TensorFlow into a worker whose TFLite engine needs none: seconds of
+        load on a free machine, far more on a busy one, in this one job thread. Loaded right
+        after Ready, it made a round started at once wait for Magenta's picture until it was
+        done; so it loads in the first idle moment after a job instead: a round's picture is
+        out, the player paints for half a minute at least, and a ScoreJob that comes first
+        (the picture was in the result cache) loads it on the spot.
+        """
+        if (self.config.scorer and self.config.preload and self.jobs_done
+                and self.scorer is None and self.scorer_error is None):
+            try:
+                return local.get(timeout=SCORER_IDLE_S)     # the service's next waiting job
+            except queue.Empty:
+                self.load_scorer()
+        return local.get()
 
     def load_scorer(self) -> None:
         """Load the score's encoder once; on failure keep the reason for every ScoreJob."""
