@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from game.file_names import display_name, display_text, escaped_text
+from game.i18n import Strings
 from game.image_formats import unplayable_reason
 from game.image_loader import DEFAULT_MAX_PIXELS, ImageLoadError, load_rgb, probe_image
 from game.skipped_files import SkippedFile, skipped_warnings
@@ -27,6 +28,14 @@ CATALOGUE_FILE = "catalogue.toml"
 KINDS = ("content", "style")
 MUSEUM_ARTIST = "Museum collection"
 PLAYER_ARTIST = "Your collection"
+# Collections, in the order the picker shows them. Bundled styles are either famous
+# public-domain paintings or the project's own painted styles; bundled content is photos;
+# user pictures are the museum's (collection folders) or the player's (dropped, --content).
+MASTERPIECES, STUDIO, PHOTOS, MUSEUM, PLAYER = (
+    "masterpieces", "studio", "photos", "museum", "player")
+COLLECTIONS = (MASTERPIECES, STUDIO, PHOTOS, MUSEUM, PLAYER)
+_BUNDLED_COLLECTIONS = {"style": (MASTERPIECES, STUDIO), "content": (PHOTOS,)}
+_DEFAULT_COLLECTION = {"style": STUDIO, "content": PHOTOS}
 
 _REQUIRED_FIELDS = ("id", "file", "title", "artist", "year", "licence", "source")
 _USER_ID_PREFIX = "user:"
@@ -46,6 +55,15 @@ class ArtItem:
     licence: str
     source: str
     user: bool = False  # from a user/museum folder or dropped by the player
+    collection: str = ""  # one of COLLECTIONS; "" only for items made by hand in tests
+
+    def group(self) -> str:
+        """The picker's group: the collection, or for a hand-made item its user/bundled kind."""
+        if self.collection:
+            return self.collection
+        if self.user:
+            return MUSEUM
+        return _DEFAULT_COLLECTION[self.kind]
 
 
 class CatalogueError(Exception):
@@ -81,6 +99,49 @@ class Catalogue:
     def shuffle_style(self, current: ArtItem | None, rng: random.Random) -> ArtItem:
         """Another style item, different from current whenever there is a choice."""
         return _choose(self.styles, current, rng, "style")
+
+    def collection(self, name: str) -> list[ArtItem]:
+        """The items of one collection (MASTERPIECES, STUDIO, ...), in catalogue order."""
+        if name not in COLLECTIONS:
+            raise ValueError(f"collection must be one of {COLLECTIONS}, got {name!r}")
+        return [item for item in (*self.content, *self.styles) if item.group() == name]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An item's title, artist and year as the player reads them in the current language."""
+
+    title: str
+    artist: str
+    year: str
+
+
+def shown(item: ArtItem, strings: Strings) -> Shown:
+    """Title, artist and year in the player's language, where a translation is usual.
+
+    A bundled item's title is game/locale/<language>/catalogue.toml's art.<id>.title (the
+    English file repeats art/catalogue.toml's title); an artist is translated when the
+    locale lists its English text under art.artists (a studio or a company, not a painter's
+    name); a year's "c. 1831" and "n.d." take the language's own forms. Anything without a
+    translation, and a user picture's title (made from its file name), is shown as the
+    catalogue has it.
+    """
+    artist_key = f"art.artists.{item.artist}"
+    artist = strings.get(artist_key) if strings.has(artist_key) else item.artist
+    if item.user:
+        return Shown(item.title, artist, item.year)
+    title_key = f"art.{item.id}.title"
+    title = strings.get(title_key) if strings.has(title_key) else item.title
+    return Shown(title, artist, shown_year(item.year, strings))
+
+
+def shown_year(year: str, strings: Strings) -> str:
+    """'n.d.' and 'c. 1831' in the player's language; any other year as it is."""
+    if year == "n.d.":
+        return strings.get("art.no_date")
+    if year.startswith("c. "):
+        return strings.get("art.circa", year=year[3:])
+    return year
 
 
 def default_art_dir() -> Path:
@@ -134,7 +195,8 @@ def add_user_image(
     _check_kind(kind)
     load_rgb(path)
     file_path = _absolute(Path(path))
-    item = _user_item(file_path, kind, PLAYER_ARTIST, "Not redistributed (your own file)")
+    item = _user_item(file_path, kind, PLAYER_ARTIST, "Not redistributed (your own file)",
+                      PLAYER)
     items = catalogue.items(kind)
     for existing in items:
         if existing.id == item.id:
@@ -198,6 +260,11 @@ def _parse_entry(
     if not isinstance(entry, dict):
         raise CatalogueError(f"{where} is not a table.")
     values: dict[str, str] = {}
+    collection = entry.get("collection", _DEFAULT_COLLECTION[kind])
+    if collection not in _BUNDLED_COLLECTIONS[kind]:
+        raise CatalogueError(
+            f"{where}: collection {collection!r} is not one of {_BUNDLED_COLLECTIONS[kind]}."
+        )
     for name in _REQUIRED_FIELDS:
         value = entry.get(name)
         if name == "year" and isinstance(value, int) and not isinstance(value, bool):
@@ -222,6 +289,7 @@ def _parse_entry(
         year=values["year"],
         licence=values["licence"],
         source=values["source"],
+        collection=collection,
     )
 
 
@@ -289,11 +357,12 @@ def _scan_user_folder(
         if reason is not None:
             skipped.append(SkippedFile(path, reason))
             continue
-        items.append(_user_item(path, kind, artist, "Not redistributed (collection file)"))
+        items.append(_user_item(path, kind, artist, "Not redistributed (collection file)",
+                                PLAYER if artist == PLAYER_ARTIST else MUSEUM))
     return items, skipped_warnings(folder, kind, skipped)
 
 
-def _user_item(path: Path, kind: str, artist: str, licence: str) -> ArtItem:
+def _user_item(path: Path, kind: str, artist: str, licence: str, collection: str) -> ArtItem:
     # path stays as the OS gave it, so the file opens again even when its name is not
     # UTF-8; everything shown or stored is made from it safely (game/file_names.py).
     return ArtItem(
@@ -306,6 +375,7 @@ def _user_item(path: Path, kind: str, artist: str, licence: str) -> ArtItem:
         licence=licence,
         source=display_text(str(path)),
         user=True,
+        collection=collection,
     )
 
 

@@ -14,6 +14,7 @@ import sqlite3
 
 import pygame
 
+from game.catalogue import shown
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
@@ -163,6 +164,12 @@ class NameEntryScene(Scene):
             self._draw_classic(surface)
         self.menu.draw(surface, self.app.theme)
 
+    def _pair(self) -> str:
+        """'photo × painting' in the player's language (the board keeps the catalogue's)."""
+        content, style = (shown(item, self.app.strings).title
+                          for item in (self.round.content, self.round.style))
+        return f"{content} × {style}"
+
     def _draw_classic(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
@@ -170,8 +177,7 @@ class NameEntryScene(Scene):
         pygame.draw.rect(surface, c.panel, pygame.Rect(40, 90, 440, 350).inflate(8, 8),
                          border_radius=10)
         surface.blit(self.preview, self.preview.get_rect(center=(260, 265)))
-        theme.blit_text(surface, f"{self.round.content.title} × {self.round.style.title}",
-                        (40, 460), "small", c.text_dim)
+        theme.blit_text(surface, self._pair(), (40, 460), "small", c.text_dim)
         theme.blit_text(surface, Msg("name_entry.prompt", max=NAME_MAX), (560, 180), "body",
                         c.text_dim)
         self._draw_field(surface, pygame.Rect(560, 220, 620, 64))
@@ -186,8 +192,7 @@ class NameEntryScene(Scene):
         frame = pygame.Rect(40, 24, 340, 250)
         pygame.draw.rect(surface, c.panel, frame.inflate(12, 12), border_radius=10)
         surface.blit(self.preview, self.preview.get_rect(center=frame.center))
-        pair = f"{self.round.content.title} × {self.round.style.title}"
-        for i, line in enumerate(theme.wrap(pair, "small", frame.width)[:2]):
+        for i, line in enumerate(theme.wrap(self._pair(), "small", frame.width)[:2]):
             theme.blit_text(surface, line, (40, 292 + 22 * i), "small", c.text_dim)
         theme.blit_text(surface, Msg("name_entry.heading"), (420, 24), "h1", c.accent)
         theme.blit_text(surface, Msg("name_entry.prompt", max=NAME_MAX), (420, 92), "body",

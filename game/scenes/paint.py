@@ -13,6 +13,7 @@ import numpy as np
 import pygame
 
 from brushes import Canvas, History, sample_color
+from game.catalogue import shown
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
@@ -276,9 +277,10 @@ class PaintScene(Scene):
         frac = remaining / self.round.seconds if self.round.seconds else 0
         pygame.draw.rect(surface, c.urgent if urgent else c.accent,
                          (bar.x, bar.y, round(bar.width * frac), bar.height))
-        theme.blit_text(surface, self.round.content.title[:34], (14, 12), "body")
-        theme.blit_text(surface, self.app.t("paint.in_style_of",
-                                            title=self.round.style.title)[:44], (14, 40),
+        content, style = (shown(item, self.app.strings).title
+                          for item in (self.round.content, self.round.style))
+        theme.blit_text(surface, content[:34], (14, 12), "body")
+        theme.blit_text(surface, self.app.t("paint.in_style_of", title=style)[:44], (14, 40),
                         "small", c.text_dim)
         theme.blit_text(surface, self.app.t("paint.keys"), (1268, 14), "small",
                         c.text_dim, "topright")

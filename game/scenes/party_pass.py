@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.catalogue import shown
 from game.i18n import Msg
 from game.image_loader import ImageLoadError
 from game.party import Turn
@@ -149,7 +150,8 @@ class PassScene(Scene):
             surface.blit(picture, picture.get_rect(center=box.center))
             caption = Msg("setup.paint_this") if i == 0 else Msg("setup.in_style_of")
             theme.blit_text(surface, caption, (box.x, box.bottom + 14), "small", c.text_dim)
-            theme.blit_text(surface, item.title[:40], (box.x, box.bottom + 36), "h2")
+            title = shown(item, self.app.strings).title
+            theme.blit_text(surface, title[:40], (box.x, box.bottom + 36), "h2")
         self._draw_order(surface)
         theme.blit_text(surface, Msg("party.ready_hint", name=self.player.name,
                                      seconds=self.session.settings.seconds),

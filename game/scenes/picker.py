@@ -1,17 +1,65 @@
-"""Catalogue picker overlay: a grid of thumbnails; arrows + Enter, or click."""
+"""Catalogue picker overlay: thumbnails grouped by collection; arrows + Enter, or click.
+
+The paintings come as "Famous paintings" first, then the project's own "Studio styles",
+then the museum's and the player's own pictures; the photos as one group (plus the user
+groups). Each group starts on a new row under its heading. Left/right walk the items in
+order; up/down move a row, to the nearest column of a shorter row.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import pygame
 
-from game.catalogue import ArtItem
+from game.catalogue import COLLECTIONS, ArtItem, shown
+from game.i18n import Msg
 from game.scene import Scene
 from game.ui.widgets import draw_panel
 
 COLUMNS = 5
 THUMB = (200, 130)
 CELL = (228, 176)
+HEADING = 34                 # height of a group's heading line
+VIEW = pygame.Rect(40, 100, 1200, 3 * CELL[1] + 20)    # the scrolling area
+GRID_LEFT = 70
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the picker: a group heading, or up to COLUMNS item indices."""
+
+    top: int                         # y inside the scrolling content, from 0
+    heading: str | None = None       # the collection whose heading this is
+    items: tuple[int, ...] = ()
+
+    @property
+    def height(self) -> int:
+        return HEADING if self.heading else CELL[1]
+
+
+def grouped(items: list[ArtItem]) -> list[ArtItem]:
+    """The items in the picker's order: by collection (COLLECTIONS order), stable inside."""
+    return sorted(items, key=lambda item: COLLECTIONS.index(item.group()))
+
+
+def layout(items: list[ArtItem]) -> list[Row]:
+    """Heading and item rows for items already in grouped() order."""
+    rows: list[Row] = []
+    top = 0
+    start = 0
+    while start < len(items):
+        group = items[start].group()
+        end = start
+        while end < len(items) and items[end].group() == group:
+            end += 1
+        rows.append(Row(top, heading=group))
+        top += HEADING
+        for first in range(start, end, COLUMNS):
+            rows.append(Row(top, items=tuple(range(first, min(first + COLUMNS, end)))))
+            top += CELL[1]
+        start = end
+    return rows
 
 
 class CataloguePicker(Scene):
@@ -22,50 +70,89 @@ class CataloguePicker(Scene):
                  on_pick: Callable[[ArtItem], None]) -> None:
         super().__init__(app)
         catalogue = app.services.catalogue
-        self.items = list(catalogue.content if kind == "content" else catalogue.styles)
+        self.items = grouped(list(catalogue.content if kind == "content" else catalogue.styles))
+        self.rows = layout(self.items)
+        self.item_rows = [row for row in self.rows if row.items]
         self.kind = kind
         self.on_pick = on_pick
         self.index = self.items.index(current) if current in self.items else 0
-        self.scroll = 0
+        self.scroll = 0              # pixels of the content scrolled above the view
+        self._keep_visible()
+
+    # -- geometry --------------------------------------------------------------------
+    def content_height(self) -> int:
+        last = self.rows[-1] if self.rows else None
+        return last.top + last.height if last else 0
+
+    def max_scroll(self) -> int:
+        return max(0, self.content_height() - VIEW.height + 10)
+
+    def row_of(self, i: int) -> int:
+        """The position of item i's row among the item rows."""
+        for number, row in enumerate(self.item_rows):
+            if i in row.items:
+                return number
+        raise IndexError(i)
 
     def cell_rect(self, i: int) -> pygame.Rect:
-        row, col = divmod(i, COLUMNS)
-        return pygame.Rect(70 + col * CELL[0], 110 + (row - self.scroll) * CELL[1], *CELL)
+        row = self.item_rows[self.row_of(i)]
+        col = row.items.index(i)
+        return pygame.Rect(GRID_LEFT + col * CELL[0], VIEW.y + 10 + row.top - self.scroll,
+                           *CELL)
 
-    def visible_rows(self) -> int:
-        return 3
-
+    # -- input -----------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN:
-            moves = {pygame.K_LEFT: -1, pygame.K_RIGHT: 1, pygame.K_UP: -COLUMNS,
-                     pygame.K_DOWN: COLUMNS}
-            if event.key in moves:
-                self.index = max(0, min(len(self.items) - 1, self.index + moves[event.key]))
+            if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                step = -1 if event.key == pygame.K_LEFT else 1
+                self.index = max(0, min(len(self.items) - 1, self.index + step))
                 self._keep_visible()
+            elif event.key in (pygame.K_UP, pygame.K_DOWN):
+                self._move_row(-1 if event.key == pygame.K_UP else 1)
             elif event.key in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
                 self.choose(self.index)
             elif event.key == pygame.K_ESCAPE:
                 self.app.pop()
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if not VIEW.collidepoint(event.pos):
+                return
             for i in range(len(self.items)):
                 if self.cell_rect(i).collidepoint(event.pos):
                     self.choose(i)
                     return
         elif event.type == pygame.MOUSEWHEEL:
-            rows = (len(self.items) + COLUMNS - 1) // COLUMNS
-            self.scroll = max(0, min(rows - self.visible_rows(), self.scroll - event.y))
+            self.scroll = max(0, min(self.max_scroll(), self.scroll - event.y * CELL[1] // 2))
+
+    def _move_row(self, step: int) -> None:
+        if not self.items:
+            return
+        number = self.row_of(self.index)
+        target = max(0, min(len(self.item_rows) - 1, number + step))
+        col = self.item_rows[number].items.index(self.index)
+        items = self.item_rows[target].items
+        self.index = items[min(col, len(items) - 1)]
+        self._keep_visible()
 
     def _keep_visible(self) -> None:
-        row = self.index // COLUMNS
-        if row < self.scroll:
-            self.scroll = row
-        elif row >= self.scroll + self.visible_rows():
-            self.scroll = row - self.visible_rows() + 1
+        if not self.items:
+            return
+        number = self.row_of(self.index)
+        row = self.item_rows[number]
+        # A group's first row brings its heading into view with it.
+        above = self.rows[self.rows.index(row) - 1]
+        top = above.top if above.heading else row.top
+        bottom = row.top + CELL[1]
+        if top < self.scroll:
+            self.scroll = top
+        elif bottom > self.scroll + VIEW.height - 10:
+            self.scroll = bottom - VIEW.height + 10
+        self.scroll = max(0, min(self.max_scroll(), self.scroll))
 
     def choose(self, i: int) -> None:
         self.app.pop()
         self.on_pick(self.items[i])
 
+    # -- drawing ---------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
@@ -78,20 +165,39 @@ class CataloguePicker(Scene):
         theme.blit_text(surface, self.app.t("picker.controls"), (1210, 62), "small",
                         c.text_dim, "topright")
         clip = surface.get_clip()
-        surface.set_clip(pygame.Rect(40, 100, 1200, 3 * CELL[1] + 20))
-        for i, item in enumerate(self.items):
-            cell = self.cell_rect(i)
-            if cell.bottom < 100 or cell.top > 680:
+        surface.set_clip(VIEW)
+        for row in self.rows:
+            y = VIEW.y + 10 + row.top - self.scroll
+            if y + row.height < VIEW.top or y > VIEW.bottom:
                 continue
-            thumb = self.app.services.images.surface(item, THUMB)
-            box = pygame.Rect(cell.x + 8, cell.y + 6, *THUMB)
-            if i == self.index:
-                pygame.draw.rect(surface, c.accent, box.inflate(10, 10), width=3, border_radius=6)
-            surface.blit(thumb, thumb.get_rect(center=box.center))
-            title = item.title if len(item.title) <= 24 else item.title[:23] + "…"
-            theme.blit_text(surface, title, (box.centerx, box.bottom + 6), "small",
-                            c.text if i == self.index else c.text_dim, "midtop")
+            if row.heading:
+                self._draw_heading(surface, row.heading, y)
+            for i in row.items:
+                self._draw_cell(surface, i)
         surface.set_clip(clip)
-        current = self.items[self.index]
-        theme.blit_text(surface, f"{current.title} — {current.artist}, {current.year}",
-                        (70, 650), "body")
+        if self.items:
+            current = shown(self.items[self.index], self.app.strings)
+            byline = ", ".join(part for part in (current.artist, current.year) if part)
+            theme.blit_text(surface, f"{current.title} — {byline}", (70, 650), "body")
+
+    def _draw_heading(self, surface: pygame.Surface, group: str, y: int) -> None:
+        theme = self.app.theme
+        rect = theme.blit_text(surface, Msg(f"picker.collection.{group}"),
+                               (GRID_LEFT, y + 4), "h2", theme.colors.accent)
+        pygame.draw.line(surface, theme.colors.text_dim, (rect.right + 16, rect.centery),
+                         (VIEW.right - 30, rect.centery), 1)
+
+    def _draw_cell(self, surface: pygame.Surface, i: int) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        item = self.items[i]
+        cell = self.cell_rect(i)
+        thumb = self.app.services.images.surface(item, THUMB)
+        box = pygame.Rect(cell.x + 8, cell.y + 6, *THUMB)
+        if i == self.index:
+            pygame.draw.rect(surface, c.accent, box.inflate(10, 10), width=3, border_radius=6)
+        surface.blit(thumb, thumb.get_rect(center=box.center))
+        title = shown(item, self.app.strings).title
+        title = title if len(title) <= 24 else title[:23] + "…"
+        theme.blit_text(surface, title, (box.centerx, box.bottom + 6), "small",
+                        c.text if i == self.index else c.text_dim, "midtop")

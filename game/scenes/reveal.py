@@ -17,6 +17,7 @@ import math
 
 import pygame
 
+from game.catalogue import shown
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
@@ -112,7 +113,9 @@ class RevealScene(Scene):
         theme = self.app.theme
         c = theme.colors
         theme.blit_text(surface, self.app.t("reveal.heading"), (32, 22), "h1", c.accent)
-        theme.blit_text(surface, f"{self.round.content.title}  ×  {self.round.style.title}",
+        content, style = (shown(item, self.app.strings).title
+                          for item in (self.round.content, self.round.style))
+        theme.blit_text(surface, f"{content}  ×  {style}",
                         (300, 38), "body", c.text_dim)
         for i, thumb in enumerate(self.thumbs):
             surface.blit(thumb, thumb.get_rect(topright=(1248 - (1 - i) * 100, 20)))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pygame
 
-from game.catalogue import ArtItem, add_user_image
+from game.catalogue import ArtItem, add_user_image, shown
 from game.image_loader import ImageLoadError
 from game.i18n import Msg
 from game.round import Round
@@ -149,8 +149,9 @@ class SetupScene(Scene):
             image = self.app.services.images.surface(item, IMAGE_BOX)
             surface.blit(image, image.get_rect(center=slot.center))
             theme.blit_text(surface, caption, (slot.x, slot.bottom + 14), "small", c.text_dim)
-            theme.blit_text(surface, item.title, (slot.x, slot.bottom + 34), "h2")
-            theme.blit_text(surface, f"{item.artist} · {item.year}", (slot.x, slot.bottom + 64),
+            words = shown(item, self.app.strings)     # in the player's language
+            theme.blit_text(surface, words.title, (slot.x, slot.bottom + 34), "h2")
+            theme.blit_text(surface, f"{words.artist} · {words.year}", (slot.x, slot.bottom + 64),
                             "small", c.text_dim)
         self.menu.draw(surface, theme)
         if self.message:
