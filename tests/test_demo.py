@@ -51,8 +51,9 @@ PARTY_SCREENS = ("en_title", "en_lobby", "en_pass_r1", "en_paint", "en_round1_re
 def test_party_demo_plays_two_rounds_in_two_languages_and_saves(tmp_path):
     """The issue's command: three bots, two rounds; the host switches to Romanian."""
     out = tmp_path / "party"
+    # The demo writes only to a throw-away folder; --keep-data keeps it to look at.
     proc = run_main("demo", "--party", "3", "--rounds", "2", "--screenshots", str(out),
-                    env_extra={"STYLE_DUEL_HOME": str(tmp_path / "home")}, timeout=900)
+                    "--keep-data", str(tmp_path / "home"), timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     names = sorted(p.name for p in out.glob("*.png"))
     for screen in PARTY_SCREENS:

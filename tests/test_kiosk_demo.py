@@ -27,10 +27,11 @@ EXPECTED = ("title", "attract_empty", "setup", "paint", "reveal", "name_entry", 
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("kiosk-demo")
     shots, home = root / "shots", root / "home"
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
-               STYLE_DUEL_HOME=str(home))
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    # The demo writes only to a throw-away folder; --keep-data keeps it to look at.
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "demo", "--kiosk",
-                           "--rounds", "3", "--screenshots", str(shots), "--seed", "5"],
+                           "--rounds", "3", "--screenshots", str(shots), "--seed", "5",
+                           "--keep-data", str(home)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     return proc, shots, home
 
