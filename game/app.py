@@ -141,6 +141,7 @@ class App:
     def run(self, first_scene: Scene, exit_after_first_frame: bool = False) -> None:
         self.stack.push(first_scene)
         lag = 0.0
+        warmed = False
         while self.running and self.stack.top is not None:
             lag += self.clock.tick()
             self.dispatch_events()
@@ -157,6 +158,11 @@ class App:
                 tf = "yes" if "tensorflow" in sys.modules else "no"
                 print(f"first-frame scene={self.stack.top.name} tensorflow={tf}", flush=True)
                 self.running = False
+            elif not warmed:
+                # The first frame is on screen: the NST workers start now (in the
+                # background), so their engines are loaded before anyone presses Start.
+                self.services.machines.warm_up()
+                warmed = True
         self.shutdown()
 
     def step(self) -> None:

@@ -90,7 +90,9 @@ class Services:
         self.kiosk = None
         if config.kiosk.enabled:
             _ = self.blocklist      # now, so a bad block-list file is reported on the title
-        # Worker processes start on the setup screen, not at launch: the title stays fast.
+        # The NST workers start once the title is on screen (App.run calls warm_up; they
+        # spawn in the background), so the title stays fast and the engines are loaded by
+        # the time anyone presses Start. STYLE_DUEL_WARM_MACHINES=0: on the setup screen.
         self.machines = Machines(resolved_data_dir(config) / "nst-cache")
 
     @property

@@ -4,10 +4,22 @@ Plain logic over `game.nst.service.NSTService` (which never blocks and never imp
 TensorFlow). The App calls `update()` once per step; scenes only read the round's slots.
 Once the painting is in and both machines' answers are final, the round's ScoreJob goes out
 (painting, and each machine's picture that exists) and its answer fills `round.scoring`.
+
+Warm machines: the App calls `warm_up()` once the title's first frame is on screen, and the
+workers are spawned then (in a background thread: spawning two processes costs the loop
+tens of ms) and load their engines while the player is still on the title, so Magenta's
+picture is out about as soon as Start is pressed. They stay up for the whole game: rounds,
+the kiosk's attract screen and the party lobby all use the same workers; only a crash or
+hang (the keeper restarts the worker, which loads its engine again at once), new model
+files (models_setup closes them; they come back on the next frame) or the game's exit
+ends one. A job submitted before the workers are ready waits for them (nothing is lost).
 """
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +29,14 @@ from game.round import WAITING, EngineSlot, Round
 from models.messages import ENGINES, Failed, Progress, Result, ScoreResult
 
 log = logging.getLogger(__name__)
+# STYLE_DUEL_WARM_MACHINES=0 turns the launch-time start off: the workers then start on the
+# setup screen (or when a party starts), as they did before, and a Start pressed right away
+# waits for the engines to load (seconds). Why a switch: each worker holds its engine and
+# TensorFlow in memory (hundreds of MB each) from launch rather than from the first round,
+# which a machine short of memory may not want when the game is often opened only for the
+# leaderboard, the gallery or the settings; a kiosk or a party wants them warm (the default).
+WARM_ENV = "STYLE_DUEL_WARM_MACHINES"
+WARM_UP_JOIN_S = 10.0     # close(): how long to wait for a spawn still under way
 # The offline stand-ins describe themselves in English (models.standins); players read these.
 STANDIN_LABELS = {"studio filter (offline)": "machines.label_studio",
                   "Gatys, untrained features (offline)": "machines.label_untrained"}
@@ -61,26 +81,100 @@ def apply_message(slot: EngineSlot, message) -> None:
         slot.detail = failure(message.reason)
 
 
+def warm_start_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the workers start at launch (see WARM_ENV); on unless set to 0/false/no/off."""
+    return environ.get(WARM_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+
+
 class Machines:
     """Owns the NSTService for the whole game; rounds register their slots by job id."""
 
-    def __init__(self, cache_dir: Path | None, service=None) -> None:
+    def __init__(self, cache_dir: Path | None, service=None, *, warm: bool | None = None,
+                 make_service: Callable[[], object] | None = None) -> None:
+        """service: injected (tests); else made by make_service (default: an NSTService
+        on cache_dir) on first use. warm: start the workers at launch (default: WARM_ENV)."""
         self._cache_dir = cache_dir
-        self._service = service           # injected in tests; made on first use otherwise
+        self._service = service
+        self._make_service = make_service or self._new_service
+        self.warm = warm_start_enabled() if warm is None else warm
+        self._keep_warm = False          # warm_up() was called: workers come back after close()
+        self._starting: threading.Thread | None = None    # spawning the workers
+        self._started = None             # the service it made, until the loop adopts it
         self._slots: dict[str, EngineSlot] = {}
         self._unscored: dict[str, Round] = {}     # round_id -> round waiting to be scored
         self._scoring: dict[str, Round] = {}      # score job id -> its round
 
+    def _new_service(self):
+        from game.nst.service import NSTService
+        return NSTService(self._cache_dir)
+
     @property
     def service(self):
         if self._service is None:
-            from game.nst.service import NSTService
-            self._service = NSTService(self._cache_dir)
+            # A start still spawning is waited for (tens of ms, and only when a round comes
+            # that soon after launch): a second service would mean a second pair of workers.
+            self._adopt(wait=True)
+        if self._service is None:
+            self._service = self._make_service()
         return self._service
 
+    def warm_up(self) -> None:
+        """Launch (the App, once the title is on screen): start the workers now, in the
+        background, so they are loaded by the time anyone presses Start; see WARM_ENV."""
+        self._keep_warm = True
+        if self.warm:
+            self.start()
+
     def start(self) -> None:
-        """Spawn the workers early (setup screen) so TensorFlow loads while the player looks."""
-        self.service.start()
+        """Make sure the workers are up or on their way; returns at once (the setup screen
+        and the party's start call it too, for when warm start is off).
+
+        The first start spawns them from a background thread: the loop goes on drawing
+        while two interpreters are forked and their queues and pumps set up. The service's
+        import happens here, on the loop's thread, so no two threads import at once.
+        """
+        if self._service is not None:
+            self._service.start()
+            return
+        if self._starting is not None:
+            return
+        import game.nst.service  # noqa: F401 - imported here, not in the thread
+        self._starting = threading.Thread(target=self._start_in_background,
+                                          name="nst-start", daemon=True)
+        self._starting.start()
+
+    def _start_in_background(self) -> None:
+        service = None
+        try:
+            service = self._make_service()
+            service.start()
+        except Exception:                       # noqa: BLE001 - the next round tries again
+            log.exception("the NST workers could not be started")
+            if service is not None:
+                service.shutdown(timeout=1.0)
+            service = None
+        self._started = service
+
+    def _adopt(self, wait: bool) -> None:
+        """Take over the service the background start made, once it has finished."""
+        thread = self._starting
+        if thread is None:
+            return
+        if thread.is_alive():
+            if not wait:
+                return
+            thread.join(WARM_UP_JOIN_S)
+            if thread.is_alive():
+                log.warning("starting the NST workers took over %.0f s", WARM_UP_JOIN_S)
+                return
+        self._starting = None
+        if self._started is None:
+            self._keep_warm = False     # it failed (logged): the next round's start retries
+        if self._service is None:
+            self._service = self._started
+        elif self._started is not None:
+            self._started.shutdown(timeout=1.0)     # not reached: start() makes one at most
+        self._started = None
 
     def start_round(self, round_: Round, content: np.ndarray, style: np.ndarray, *,
                     score: bool = True) -> None:
@@ -106,6 +200,7 @@ class Machines:
 
     def abandon(self, round_: Round) -> None:
         """The player left the round: stop its jobs; late answers are dropped by id."""
+        self._adopt(wait=False)
         if self._service is None:
             return
         self._unscored.pop(round_.round_id, None)
@@ -117,6 +212,7 @@ class Machines:
         """The player left but their painting is kept (kiosk gallery): stop the machines
         still working on it, so the next visitor's jobs do not queue behind them, and score
         it with the pictures that are done. A score already on its way is left alone."""
+        self._adopt(wait=False)
         if self._service is None or round_.scoring.status == "scoring":
             return
         working = [job_id for job_id, slot in self._slots.items()
@@ -129,7 +225,10 @@ class Machines:
             slot.status, slot.detail = "failed", Msg("machines.stopped")
 
     def update(self) -> None:
+        self._adopt(wait=False)
         if self._service is None:
+            if self._keep_warm and self.warm and self._starting is None:
+                self.start()            # closed for new model files: fresh workers, warm
             return
         labels = {engine: st.label for engine, st in self._service.status().items()}
         for slot in self._slots.values():
@@ -182,9 +281,15 @@ class Machines:
 
     def status(self) -> dict:
         """engine -> WorkerStatus, or {} before the workers were started."""
+        self._adopt(wait=False)
         return self._service.status() if self._service is not None else {}
 
     def close(self) -> None:
+        """Stop the workers (the game's exit, or new model files; the only call that waits).
+
+        A start still spawning finishes first, so no worker is left behind.
+        """
+        self._adopt(wait=True)
         if self._service is not None:
             self._service.shutdown()
             self._service = None
