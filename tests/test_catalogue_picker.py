@@ -123,3 +123,16 @@ def test_setup_and_paint_show_the_titles_in_the_players_language(app):
     words = drawn_text(app)
     assert "Hambar roșu lângă iaz" in words
     assert any("Marele val de la Kanagawa" in word for word in words)
+
+
+def test_the_view_always_starts_at_a_whole_line(app):
+    """No half heading or half row of pictures at the top, by keys or by wheel."""
+    picker, _ = _open(app)
+    tops = {line.top for line in picker.rows}
+    picker.index = 0
+    for _ in range(len(picker.items)):
+        pump(app, [keydown(pygame.K_RIGHT)])
+        assert picker.scroll in tops | {0}
+    for _ in range(len(picker.item_rows)):
+        pump(app, [pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False)])
+        assert picker.scroll in tops | {0}

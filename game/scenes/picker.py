@@ -19,9 +19,9 @@ from game.ui.widgets import draw_panel
 
 COLUMNS = 5
 THUMB = (200, 130)
-CELL = (228, 176)
-HEADING = 34                 # height of a group's heading line
-VIEW = pygame.Rect(40, 100, 1200, 3 * CELL[1] + 20)    # the scrolling area
+CELL = (228, 168)
+HEADING = 32                 # height of a group's heading line: it and 3 rows fit the view
+VIEW = pygame.Rect(40, 100, 1200, 548)    # the scrolling area, above the byline at y 650
 GRID_LEFT = 70
 
 
@@ -85,7 +85,11 @@ class CataloguePicker(Scene):
         return last.top + last.height if last else 0
 
     def max_scroll(self) -> int:
-        return max(0, self.content_height() - VIEW.height + 10)
+        """Far enough to show the last row, with a whole line at the top of the view."""
+        needed = self.content_height() - VIEW.height + 10
+        if needed <= 0:
+            return 0
+        return min(line.top for line in self.rows if line.top >= needed)
 
     def row_of(self, i: int) -> int:
         """The position of item i's row among the item rows."""
@@ -121,7 +125,17 @@ class CataloguePicker(Scene):
                     self.choose(i)
                     return
         elif event.type == pygame.MOUSEWHEEL:
-            self.scroll = max(0, min(self.max_scroll(), self.scroll - event.y * CELL[1] // 2))
+            self._wheel(event.y)
+
+    def _wheel(self, clicks: int) -> None:
+        """One line (a heading or a row of pictures) per click, never half a line."""
+        tops = [line.top for line in self.rows if line.top <= self.max_scroll()]
+        tops.append(self.max_scroll())
+        for _ in range(abs(clicks)):
+            if clicks < 0:
+                self.scroll = min((t for t in tops if t > self.scroll), default=self.scroll)
+            else:
+                self.scroll = max((t for t in tops if t < self.scroll), default=0)
 
     def _move_row(self, step: int) -> None:
         if not self.items:
@@ -145,7 +159,9 @@ class CataloguePicker(Scene):
         if top < self.scroll:
             self.scroll = top
         elif bottom > self.scroll + VIEW.height - 10:
-            self.scroll = bottom - VIEW.height + 10
+            # Down to the first line that shows the row whole: no half heading at the top.
+            needed = bottom - VIEW.height + 10
+            self.scroll = min(line.top for line in self.rows if line.top >= needed)
         self.scroll = max(0, min(self.max_scroll(), self.scroll))
 
     def choose(self, i: int) -> None:
