@@ -3,7 +3,7 @@
     python main.py [-v] [COMMAND] [options]      `python main.py --help` lists the commands;
                                                  `python main.py COMMAND --help` tells more
 
-play (the default), demo, models, stylize, score, supervise. One parser holds them all,
+play (the default), demo, models, stylize, score, supervise, farm. One parser holds them all,
 but a command's own options (and the modules behind them) are loaded only when that
 command is chosen: the title must appear quickly, and TensorFlow never enters the game.
 The libraries' start-up chatter (ALSA, TensorFlow, XDG_RUNTIME_DIR) is filtered from
@@ -36,6 +36,7 @@ COMMANDS = {
     "score": ("score paintings as the reveal would (JSON)", None),
     "supervise": ("run the kiosk, restart it whenever it crashes",
                   "Run the museum kiosk and restart it whenever it crashes."),
+    "farm": ("a render farm for many kiosks: serve, status, stop", None),
 }
 EXAMPLES = """\
 examples:
@@ -46,6 +47,7 @@ examples:
   main.py stylize art/content/coffee.png art/styles/night_impasto.png --out out/a.png
   main.py score --against magenta.png --against gatys.png painting.png
   main.py supervise -- --config /etc/style-duel/kiosk.toml
+  main.py farm serve --host 192.168.10.5 --token-file /etc/style-duel/farm.tokens
 
 Every command has its own help with examples: main.py demo --help."""
 PLAY_EXAMPLES = """\
@@ -103,6 +105,8 @@ def add_game_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kiosk", action="store_true",
                         help="museum kiosk mode (fullscreen; quit with the admin key chord)")
     parser.add_argument("--language", help="en or ro (same as --set display.language=...)")
+    parser.add_argument("--farm", metavar="URL",
+                        help="paint on this render farm (same as --set farm.url=...)")
 
 
 def add_play(parser: argparse.ArgumentParser) -> None:
@@ -149,13 +153,21 @@ def add_score(parser: argparse.ArgumentParser) -> None:
     score_cli.add_arguments(parser)
 
 
+def add_farm(parser: argparse.ArgumentParser) -> None:
+    from models.farm import cli
+
+    parser.description, parser.epilog = cli.DESCRIPTION, cli.EXAMPLES
+    cli.add_arguments(parser)
+
+
 def add_supervise(parser: argparse.ArgumentParser) -> None:
     parser.usage = "main.py supervise [-h] [-v] [-- GAME OPTIONS ...]"
     parser.epilog = SUPERVISE_EXAMPLES
 
 
 ADD_ARGUMENTS = {"play": add_play, "demo": add_demo, "models": add_models,
-                 "stylize": add_stylize, "score": add_score, "supervise": add_supervise}
+                 "stylize": add_stylize, "score": add_score, "supervise": add_supervise,
+                 "farm": add_farm}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -274,6 +286,8 @@ def with_game_overrides(args: argparse.Namespace, demo: bool) -> argparse.Namesp
         overrides.append(f"display.language={args.language}")
     if args.fullscreen is not None:
         overrides.append(f"display.fullscreen={str(args.fullscreen).lower()}")
+    if args.farm:
+        overrides.append(f"farm.url={args.farm}")
     args.overrides = overrides
     return args
 
@@ -398,6 +412,12 @@ def run_score(args: argparse.Namespace, rest: list[str]) -> int:
     return score_main(without_verbose(rest), load_rgb)
 
 
+def run_farm(args: argparse.Namespace, rest: list[str]) -> int:
+    # Ray and the farm's engines run here, never in the game (docs/farm.md).
+    from models.farm.cli import main as farm_main
+    return farm_main(without_verbose(rest))
+
+
 def run_supervise(args: argparse.Namespace, rest: list[str]) -> int:
     return supervise(rest, verbose=args.verbose)
 
@@ -423,7 +443,8 @@ def supervise(argv: list[str], verbose: bool = False) -> int:
 
 
 RUNNERS = {"play": run_play, "demo": run_demo, "models": run_models,
-           "stylize": run_stylize, "score": run_score, "supervise": run_supervise}
+           "stylize": run_stylize, "score": run_score, "supervise": run_supervise,
+           "farm": run_farm}
 
 
 if __name__ == "__main__":

@@ -48,6 +48,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="Gatys time budget")
     parser.add_argument("--out", type=Path, required=True, help="output PNG")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="model cache folder")
+    parser.add_argument("--farm", metavar="URL", help="paint it on this render farm instead "
+                                                      "(docs/farm.md)")
+    parser.add_argument("--token-file", type=Path, metavar="FILE",
+                        help="with --farm: the file holding the farm's token")
 
 
 def fit_long_side(image: np.ndarray, side: int) -> np.ndarray:
@@ -72,10 +76,13 @@ def main(argv: list[str], load_image: Callable[[Path], np.ndarray]) -> int:
     except Exception as exc:  # noqa: BLE001 - the loader's message is the one to show
         print(f"stylize: {exc}", file=sys.stderr)
         return 1
+    settings = {"size": args.size} if args.engine == "gatys" else {}
+    if args.farm:
+        from models.farm.cli import stylize_on_farm
+        return stylize_on_farm(args, content, styles, settings)
     from models.engines import load_engine
 
     engine = load_engine(args.engine, args.models_dir, threads=os.cpu_count() or 1)
-    settings = {"size": args.size} if args.engine == "gatys" else {}
     job = Job("cli", "cli", args.engine, content, styles, args.strength, args.seconds, settings)
     bar = (ProgressBar(engine.label, total=1000, show_bytes=False)
            if args.engine == "gatys" else None)

@@ -36,7 +36,7 @@ def test_main_help_lists_every_command():
     proc = run_main("--help")
     assert proc.returncode == 0, proc.stderr
     listed = re.findall(r"^    (\S+) +\S", proc.stdout, re.MULTILINE)
-    assert listed == ["play", "demo", "models", "stylize", "score", "supervise"]
+    assert listed == ["play", "demo", "models", "stylize", "score", "supervise", "farm"]
     assert list(main.COMMANDS) == listed
     assert "examples:" in proc.stdout and proc.stderr == ""
 

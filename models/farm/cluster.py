@@ -1,14 +1,18 @@
 """Start, inspect and stop a farm: a Ray cluster (new or joined) with the Serve app on it.
 
-Ray is started with its dashboard off (so no job-submission API either) and no Ray client
-server: nothing of Ray listens beyond this machine when it is a one-machine farm. On a
-cluster of several machines Ray's internal ports are open between the nodes; docs/farm.md
-puts those on a farm network the kiosks cannot reach. Only Serve's HTTP port, on
-FarmOptions.host, faces the kiosks, and only on the head node (proxy_location HeadOnly).
+Ray is started with its dashboard off (so no job-submission API either), no Ray client
+server, its node address on the loopback for a one-machine farm, and Ray's own cluster
+token required on every internal call (RAY_AUTH_MODE=token; the token is
+~/.ray/auth_token of the account running the farm). Ray's internal gRPC ports still listen
+on every interface, so docs/farm.md has a firewall (one machine) or a separate farm network
+(several) keep them from the kiosks. Only Serve's HTTP port, on FarmOptions.host, faces the
+kiosks, and only on the head node (proxy_location HeadOnly).
 """
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from dataclasses import dataclass
 
 from models.farm.options import FarmOptions
@@ -26,6 +30,7 @@ class ClusterOptions:
 
 
 def start_ray(cluster: ClusterOptions) -> None:
+    require_ray_token()
     import ray
 
     if ray.is_initialized():
@@ -35,8 +40,30 @@ def start_ray(cluster: ClusterOptions) -> None:
     if cluster.address:
         ray.init(address=cluster.address, **kwargs)
         return
-    ray.init(num_cpus=cluster.num_cpus, num_gpus=cluster.num_gpus,
-             object_store_memory=cluster.object_store_bytes, **kwargs)
+    # "local": always a new head, never a cluster someone else started on this machine
+    # (ray.init() alone would join the latest one it finds).
+    ray.init(address="local", num_cpus=cluster.num_cpus, num_gpus=cluster.num_gpus,
+             object_store_memory=cluster.object_store_bytes, _node_ip_address="127.0.0.1",
+             **kwargs)
+
+
+def require_ray_token() -> None:
+    """Ray's own token auth on, whatever Ray's default of the day: a caller without the
+    cluster's token cannot use its internal ports (Ray generates the token once).
+
+    Only before Ray is first imported: Ray reads the setting into its native config when
+    it loads, and a later change would leave the two disagreeing. (Ray 2.60 turns token
+    auth on by itself for a new local cluster, so a process that imported Ray earlier,
+    like the test suite, still gets it.)"""
+    if "ray" not in sys.modules:
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
+
+
+def gcs_address() -> str:
+    """The running cluster's address (what `farm status` joins to read nodes and replicas)."""
+    import ray
+
+    return ray.get_runtime_context().gcs_address
 
 
 def start_farm(options: FarmOptions, cluster: ClusterOptions = ClusterOptions()) -> str:
