@@ -99,3 +99,20 @@ def test_drawing_a_box_blits_each_line_where_it_was_measured(theme):
     box.draw(surface, theme)
     assert box.rect.right == 150 and len(box.lines) >= 2
     assert surface.get_bounding_rect().right <= 150
+
+
+def test_a_pair_too_long_for_its_width_cuts_each_title_to_its_share(theme):
+    from game.ui.layout import pair_text
+    assert pair_text(theme, "Chelsea", "Rain", "small", 400) == "Chelsea × Rain"
+    both = pair_text(theme, "Falcon 9 with DSCOVR at Cape Canaveral",
+                     "Tesserae of the Old Harbour", "small", 260)
+    first, second = both.split(" × ")
+    assert first.startswith("Falcon") and second.startswith("Tess")
+    assert theme.fonts["small"].size(both)[0] <= 260
+
+
+def test_a_panel_closes_round_its_column(theme):
+    root = Panel.screen(theme, "test")
+    top = root.panel("top", pygame.Rect(0, 0, 400, 300), padding=4)
+    top.text("Heading", "h1", gap=2)
+    assert top.close().height == top.y + 4 and root.report.panels["test.top"] is top.rect

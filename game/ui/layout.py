@@ -16,9 +16,35 @@ from dataclasses import dataclass, field
 import pygame
 
 from game.i18n import Text
-from game.ui.theme import SCREEN_SIZE, Theme
+from game.ui.theme import ELLIPSIS, SCREEN_SIZE, Theme
 
 ALIGNS = ("left", "centre", "right")
+# An accent above, a comma below and a descender: the tallest a line of text gets.
+TALLEST = "ÁȘg"
+
+
+def line_height(theme: Theme, role: str) -> int:
+    """The height to reserve for one line of `role` whatever its letters (Î, Ș, g)."""
+    return theme.line_pitch(TALLEST, role)
+
+
+def text_height(theme: Theme, text: Text, role: str, width: int, lines: int = 1) -> int:
+    """How tall `text` is once fitted to `width` in at most `lines` lines (0: no text)."""
+    fitted, _ = theme.fit(text, role, width, lines)
+    return sum(theme.line_pitch(line, role) for line in fitted)
+
+
+def pair_text(theme: Theme, first: str, second: str, role: str, width: int,
+              joiner: str = " × ") -> str:
+    """ "photo × painting" in `width`: when it does not fit, each title is cut to its
+    share, so both stay recognisable (cutting the whole would lose the painting)."""
+    font = theme.fonts[role]
+    whole = theme.ellipsise(f"{first}{joiner}{second}", role, width)
+    if not whole.endswith(ELLIPSIS):
+        return whole
+    room = width - font.size(joiner)[0]
+    head = theme.ellipsise(first, role, max(room // 2, room - font.size(second)[0]))
+    return head + joiner + theme.ellipsise(second, role, room - font.size(head)[0])
 
 
 @dataclass
@@ -34,6 +60,7 @@ class Box:
     align: str = "left"              # each line's place inside the rect
     cut: bool = False                # the text did not fit whole: some of it was left off
     pitches: list[int] = field(default_factory=list)  # each line's height
+    full: str = ""                   # text: all of it, as it was before it was fitted
 
     def draw(self, surface: pygame.Surface, theme: Theme) -> None:
         y = self.rect.y
@@ -143,6 +170,13 @@ class Panel:
         self.y += rect.height + gap
         return rect
 
+    def close(self) -> pygame.Rect:
+        """Shrink the panel to the column it holds (its height then depends on its text)."""
+        padding = self.inner.x - self.rect.x
+        self.rect.height = max(0, self.y - self.rect.y + padding)
+        self.inner.height = max(0, self.rect.height - 2 * padding)
+        return self.rect
+
     def columns(self, count: int, gap: int, height: int, names: list[str] | None = None,
                 padding: int = 0) -> list[Panel]:
         """`count` equal child panels side by side across the column, all `height` tall."""
@@ -155,8 +189,13 @@ class Panel:
     def measure(self, text: Text, role: str = "body", width: int | None = None,
                 lines: int = 1) -> int:
         """How tall `text` would be in this column (0 for no text)."""
-        fitted, _ = self.theme.fit(text, role, width or self.inner.width, lines)
-        return sum(self.theme.line_pitch(line, role) for line in fitted)
+        return text_height(self.theme, text, role, width or self.inner.width, lines)
+
+    def most_lines(self, text: Text, role: str, lines: int, room: int | None = None) -> int:
+        """How many of up to `lines` lines of `text` fit in `room` (default: what is left)."""
+        room = self.remaining if room is None else room
+        return max((n for n in range(1, lines + 1) if self.measure(text, role, None, n) <= room),
+                   default=0)
 
     def text(self, text: Text, role: str = "body", color: tuple | None = None, *,
              lines: int = 1, align: str = "left", gap: int = 0,
@@ -173,9 +212,8 @@ class Panel:
         """A text box inside `cell` (a rect of this panel's), as wide as its widest line."""
         assert align in ALIGNS, align
         fitted, cut = self.theme.fit(text, role, cell.width, lines)
-        font = self.theme.fonts[role]
         pitches = [self.theme.line_pitch(line, role) for line in fitted]
-        width = max((font.size(line)[0] for line in fitted), default=0)
+        width = max((self.theme.size(line, role)[0] for line in fitted), default=0)
         rect = pygame.Rect(cell.x, cell.y, width, sum(pitches))
         if align == "right":
             rect.right = cell.right
@@ -185,7 +223,8 @@ class Panel:
             rect.centery = cell.centery
         elif valign == "bottom" and cell.height:
             rect.bottom = cell.bottom
-        box = Box(rect, "text", self.name, fitted, role, color, align, cut, pitches)
+        box = Box(rect, "text", self.name, fitted, role, color, align, cut, pitches,
+                  self.theme.strings(text))
         self.report.boxes.append(box)
         return box
 

@@ -47,6 +47,7 @@ class Theme:
         self.strings = strings or Strings()
         self._cache: dict[tuple, pygame.Surface] = {}
         self._fits: dict[tuple, tuple[list[str], bool]] = {}
+        self._sizes: dict[tuple, tuple[int, int]] = {}
         self.set_text_size(text_size)
 
     def set_text_size(self, text_size: str) -> None:
@@ -59,6 +60,7 @@ class Theme:
         }
         self._cache.clear()
         self._fits.clear()
+        self._sizes.clear()
 
     def text(self, text: Text, role: str = "body", color: tuple | None = None) -> pygame.Surface:
         text = self.strings(text)
@@ -111,11 +113,21 @@ class Theme:
             lines.append(line)
         return lines
 
+    def size(self, line: str, role: str) -> tuple[int, int]:
+        """A line's rendered (width, height), remembered: measuring a line with a '·' or an
+        accent costs the font a fresh look-up each time, and layouts measure every frame."""
+        key = (line, role)
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) >= self.FIT_LIMIT:
+                self._sizes.clear()
+            size = self._sizes[key] = self.fonts[role].size(display_text(line))
+        return size
+
     def line_pitch(self, line: str, role: str) -> int:
         """From one line's top to the next: the font's line height, or more for a line whose
         accents (Î, ț) make its rendering taller than that."""
-        font = self.fonts[role]
-        return max(font.get_linesize(), font.size(display_text(line))[1])
+        return max(self.fonts[role].get_linesize(), self.size(line, role)[1])
 
     def ellipsise(self, text: Text, role: str, width: int, force: bool = False) -> str:
         """The text cut to a pixel width with '…' at the end; whole when it fits (unless
@@ -148,12 +160,15 @@ class Theme:
         return list(fitted[0]), fitted[1]
 
     def _fit(self, text: str, role: str, width: int, max_lines: int) -> tuple[list[str], bool]:
+        font = self.fonts[role]
+        shown = display_text(text)
+        if "\n" not in shown and font.size(shown)[0] <= width:
+            return ([shown] if shown.strip() else []), False   # as written: spaces kept
         lines = [line for line in self.wrap(text, role, width) if line] if text else []
         cut = len(lines) > max_lines
         if cut:
             lines = lines[:max_lines]
             lines[-1] = self.ellipsise(lines[-1], role, width, force=True)
-        font = self.fonts[role]
         for i, line in enumerate(lines):     # one word wider than the line: cut it too
             if font.size(line)[0] > width:
                 lines[i], cut = self.ellipsise(line, role, width), True
