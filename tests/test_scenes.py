@@ -219,7 +219,7 @@ def test_start_submits_both_jobs_before_the_clock_and_reveal_shows_results(app):
     pump(app)
     slots = paint.round.slots
     assert slots["magenta"].status == "done"
-    assert app.strings(slots["magenta"].label).startswith("studio")
+    assert app.strings(slots["magenta"].label).lower().startswith("studio")
     assert slots["gatys"].status == "running" and slots["gatys"].iteration == 12
     pump(app, [keydown(pygame.K_f)])
     assert app.stack.top.name == "reveal"
@@ -294,7 +294,9 @@ def test_without_a_score_model_the_reveal_still_shows_the_machines(app):
     assert np.abs(pixels[640, 280] - 77).max() <= 3       # Magenta's picture in its slot
     assert np.abs(pixels[1050, 280] - 77).max() <= 3      # Gatys's picture in its slot
     urgent = np.array(app.theme.colors.urgent)
-    message = pixels[250:1248, 525:600]
+    (reason_box,) = app.stack.top.layout().texts("reveal.body.score.lines")
+    box = reason_box.rect
+    message = pixels[box.left:box.right, box.top:box.bottom]
     assert (np.abs(message - urgent).max(axis=2) < 40).sum() > 50   # the reason, in red
 
 
@@ -343,12 +345,14 @@ def test_reveal_captions_each_result_with_its_settings(app):
     machines.service.answers = [Result(round_.slots["magenta"].job_id, "magenta",
                                        "Magenta (TFLite fp16)", image, 0.2, 1, True,
                                        settings_text="style at 256 px, strength 1")]
-    app.stack.push(RevealScene(app, round_))
+    scene = RevealScene(app, round_)
+    app.stack.push(scene)
     pump(app, frames=90)
     assert app.strings(round_.slots["magenta"].settings_text) == "style at 256 px, strength 1"
     pixels = pygame.surfarray.array3d(app.screen).astype(int)   # (x, y, 3)
-    # The Magenta slot is (448, 120, 384, 330); the 4:3 picture fills 384x288 at its centre.
-    column = pixels[448 + 192, 141 + 4:429 - 2].mean(axis=1)    # inside the picture only
+    (picture,) = [box.rect for box in scene.layout().find("reveal.body.magenta", "picture")]
+    assert picture.width / picture.height == pytest.approx(120 / 90, abs=0.02)
+    column = pixels[picture.centerx, picture.top + 4:picture.bottom - 2].mean(axis=1)
     assert (column > 200).sum() > 150                           # the picture itself
     assert (column < 150).sum() >= 10                           # the caption strip over it
 

@@ -40,8 +40,9 @@ ENDED_NOTE_S = 12.0         # "nobody was painting" stays up this long after a d
 PAINT_BOX = pygame.Rect(40, 104, 720, 440)
 MACHINE_BOXES = MappingProxyType({"magenta": pygame.Rect(800, 104, 440, 190),
                                   "gatys": pygame.Rect(800, 354, 440, 190)})
-MACHINE_LABELS = MappingProxyType({"magenta": Msg("machines.magenta"),
-                                   "gatys": Msg("machines.gatys")})
+# The gallery does not record which engine made a picture: named by what is true of both.
+MACHINE_LABELS = MappingProxyType({"magenta": Msg("machines.gallery_magenta"),
+                                   "gatys": Msg("machines.gallery_gatys")})
 
 
 @dataclass

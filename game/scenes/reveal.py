@@ -21,13 +21,10 @@ from game.catalogue import shown
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
-from game.scenes.reveal_score import draw_score
-from game.services import array_to_surface, fit_surface
+from game.scenes.reveal_layout import RevealView, reveal_layout
+from game.services import array_to_surface
+from game.ui.layout import LayoutReport
 from game.ui.widgets import Button, Menu
-
-SLOT = (384, 330)
-SLOT_X = (32, 448, 864)
-SLOT_Y = 120            # the score block (reveal_score.py) sits under the captions
 
 
 class RevealScene(Scene):
@@ -41,13 +38,16 @@ class RevealScene(Scene):
         kiosk = app.config.kiosk
         self.anonymous = kiosk.enabled and kiosk.names == "anonymous"
         self.time = 0.0
-        self.painting = fit_surface(array_to_surface(round_.painting), SLOT) \
+        self.painting = array_to_surface(round_.painting) \
             if round_.painting is not None else None
         images = app.services.images
         self.thumbs = [images.surface(round_.content, (90, 60)),
                        images.surface(round_.style, (90, 60))]
-        # Scaled machine pictures by engine, redone only when the slot's image changes.
-        self._machine_surfaces: dict[str, tuple[int, pygame.Surface]] = {}
+        # Pictures scaled to their laid-out size, by slot: redone only when the slot's image
+        # or its size changes (a language or text size change resizes the panels).
+        self._scaled: dict[str, tuple[tuple, pygame.Surface]] = {}
+        self._sources: dict[str, tuple[int, pygame.Surface]] = {}   # engine -> its image
+        self._cover: pygame.Surface | None = None     # fades a slot panel in
 
     def enter(self) -> None:
         self.app.services.sound.play("reveal")
@@ -109,93 +109,92 @@ class RevealScene(Scene):
     def update(self, dt: float) -> None:
         self.time += dt
 
+    def view(self) -> RevealView:
+        """Everything this frame shows, measured in the current language and text size."""
+        pair = tuple(shown(item, self.app.strings).title     # in the player's language
+                     for item in (self.round.content, self.round.style))
+        size = self.painting.get_size() if self.painting is not None else None
+        return reveal_layout(self.app.theme, self.round, pair,
+                             [thumb.get_size() for thumb in self.thumbs], size, self.error)
+
+    def layout(self) -> LayoutReport:
+        return self.view().report
+
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, self.app.t("reveal.heading"), (32, 22), "h1", c.accent)
-        content, style = (shown(item, self.app.strings).title
-                          for item in (self.round.content, self.round.style))
-        theme.blit_text(surface, f"{content}  ×  {style}",
-                        (300, 38), "body", c.text_dim)
-        for i, thumb in enumerate(self.thumbs):
-            surface.blit(thumb, thumb.get_rect(topright=(1248 - (1 - i) * 100, 20)))
-        captions = [(Msg("reveal.your_painting"), Msg("reveal.by_hand"))]
-        captions += [(slot.label, slot.detail) for slot in self.round.slots.values()]
-        for i, (x, (title, detail)) in enumerate(zip(SLOT_X, captions)):
-            appear = max(0.0, min(1.0, (self.time - 0.25 * i) * 2.5))   # slide in one by one
-            rect = pygame.Rect(x, SLOT_Y + round((1 - appear) * 40), *SLOT)
-            pygame.draw.rect(surface, c.panel, rect.inflate(12, 12), border_radius=10)
-            if i == 0:
-                self._draw_painting(surface, rect)
+        view = self.view()
+        report = view.report
+        report.draw_text(surface, theme, "reveal.header")
+        for thumb, rect in zip(self.thumbs, view.thumbs):
+            surface.blit(thumb, thumb.get_rect(center=rect.center))
+        names = ("painting", "magenta", "gatys")
+        slots = [None, *self.round.slots.values()]
+        for i, (name, slot, laid) in enumerate(zip(names, slots, view.slots)):
+            pygame.draw.rect(surface, c.panel, laid.panel, border_radius=10)
+            if slot is None:
+                self._blit_picture(surface, name, self.painting, laid.picture)
             else:
-                self._draw_machine(surface, rect, list(self.round.slots.values())[i - 1])
-            # A long label (a translated stand-in's name) steps down a size to fit its slot.
-            role = "h2" if theme.fonts["h2"].size(self.app.strings(title))[0] <= SLOT[0] \
-                else "body"
-            theme.blit_text(surface, title, (rect.x, rect.bottom + 14), role)
-            theme.blit_text(surface, detail, (rect.x, rect.bottom + 46), "small", c.text_dim)
-        draw_score(surface, theme, self.round)
+                self._draw_machine(surface, laid, slot)
+            report.draw_text(surface, theme, f"reveal.body.{name}")
+            # Fading in one by one, not sliding: a slid panel ran into the score (issue 11).
+            appear = max(0.0, min(1.0, (self.time - 0.25 * i) * 2.5))
+            self._fade(surface, laid.panel, round(255 * (1 - appear)))
+        report.draw_text(surface, theme, "reveal.body.score")
         self.menu.draw(surface, theme)
-        if self.error is not None:
-            theme.blit_text(surface, theme.wrap(self.error, "small", 1200)[0], (640, 716),
-                            "small", c.urgent, "midbottom")
+        report.draw_text(surface, theme, "reveal.footer")
 
-    def _draw_painting(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        if self.painting is None:
-            self.app.theme.blit_text(surface, Msg("reveal.no_painting"), rect.center, "h2",
-                                     self.app.theme.colors.text_dim, "center")
+    def _fade(self, surface: pygame.Surface, rect: pygame.Rect, cover: int) -> None:
+        """The background over `rect`, `cover` of 255 opaque (a panel not in yet)."""
+        if cover >= 255:
+            surface.fill(self.app.theme.colors.background, rect)    # an opaque blit is slow
+        elif cover > 0:
+            if self._cover is None or self._cover.get_size() != rect.size:
+                self._cover = pygame.Surface(rect.size)
+                self._cover.fill(self.app.theme.colors.background)
+            self._cover.set_alpha(cover)
+            surface.blit(self._cover, rect)
+
+    def _blit_picture(self, surface: pygame.Surface, name: str, source, rect) -> None:
+        """`source` scaled to its laid-out rect (cached while both stay the same)."""
+        if source is None or rect is None:
             return
-        surface.blit(self.painting, self.painting.get_rect(center=rect.center))
+        key = (id(source), rect.size)
+        cached = self._scaled.get(name)
+        if cached is None or cached[0] != key:
+            cached = (key, pygame.transform.smoothscale(source, rect.size))
+            self._scaled[name] = cached
+        surface.blit(cached[1], rect)
 
-    def _machine_surface(self, slot, size: tuple[int, int]) -> pygame.Surface:
-        cached = self._machine_surfaces.get(slot.engine)
+    def _source(self, slot) -> pygame.Surface:
+        """The slot's picture as a surface, converted once per image."""
+        cached = self._sources.get(slot.engine)
         if cached is None or cached[0] != id(slot.image):
-            cached = (id(slot.image), fit_surface(array_to_surface(slot.image), size))
-            self._machine_surfaces[slot.engine] = cached
+            cached = (id(slot.image), array_to_surface(slot.image))
+            self._sources[slot.engine] = cached
         return cached[1]
 
-    def _draw_caption(self, surface: pygame.Surface, image_rect: pygame.Rect,
-                      text: str) -> None:
-        """A dark strip along the picture's bottom edge with up to two lines of text."""
-        theme = self.app.theme
-        lines = theme.wrap(text, "small", image_rect.width - 16)[:2]
-        strip = pygame.Surface((image_rect.width, 8 + 20 * len(lines)), pygame.SRCALPHA)
-        strip.fill((0, 0, 0, 150))
-        surface.blit(strip, (image_rect.x, image_rect.bottom - strip.get_height()))
-        for k, line in enumerate(lines):
-            theme.blit_text(surface, line, (image_rect.x + 8,
-                                            image_rect.bottom - strip.get_height() + 4 + 20 * k),
-                            "small", theme.colors.text)
-
-    def _draw_machine(self, surface: pygame.Surface, rect: pygame.Rect, slot) -> None:
-        theme = self.app.theme
-        c = theme.colors
+    def _draw_machine(self, surface: pygame.Surface, laid, slot) -> None:
+        c = self.app.theme.colors
         if slot.image is not None:
-            image = self._machine_surface(slot, rect.size)
-            surface.blit(image, image.get_rect(center=rect.center))
-            if slot.status == "running":        # Gatys keeps refining on screen
-                badge = pygame.Rect(rect.x + 8, rect.bottom - 34, rect.width - 16, 26)
+            self._blit_picture(surface, slot.engine, self._source(slot), laid.picture)
+            if laid.badge is not None:
+                badge = laid.badge
                 pygame.draw.rect(surface, c.panel, badge, border_radius=6)
                 fill = badge.inflate(-4, -4)
                 fill.width = round(fill.width * min(1.0, slot.progress))
                 pygame.draw.rect(surface, c.accent_dark, fill, border_radius=5)
-                theme.blit_text(surface, Msg("reveal.refining", iteration=slot.iteration),
-                                badge.center, "small", c.text, "center")
-            elif slot.settings_text:            # the settings that made this picture
-                self._draw_caption(surface, image.get_rect(center=rect.center),
-                                   slot.settings_text)
+            elif laid.strip is not None:
+                strip = pygame.Surface(laid.strip.size, pygame.SRCALPHA)
+                strip.fill((0, 0, 0, 150))
+                surface.blit(strip, laid.strip)
             return
-        pygame.draw.rect(surface, c.panel_light, rect, border_radius=8)
-        if slot.status == "failed":
-            for k, line in enumerate(theme.wrap(slot.detail, "small", rect.width - 40)[:5]):
-                theme.blit_text(surface, line, (rect.centerx, rect.centery - 40 + 24 * k),
-                                "small", c.urgent, "midtop")
+        pygame.draw.rect(surface, c.panel_light, laid.cell, border_radius=8)
+        if laid.spinner is None:
             return
+        x, y = laid.spinner
         for k in range(8):      # a quiet spinner: the machines are thinking
             angle = self.time * 3 + k * math.pi / 4
             shade = 90 + round(120 * ((k + self.time * 8) % 8) / 8)
-            pos = (rect.centerx + 26 * math.cos(angle), rect.centery - 20 + 26 * math.sin(angle))
-            pygame.draw.circle(surface, (shade, shade, shade), pos, 5)
-        message = Msg("reveal.waiting") if slot.status == "waiting" else Msg("reveal.working")
-        theme.blit_text(surface, message, (rect.centerx, rect.centery + 40), "body", c.text_dim,
-                        "midtop")
+            pygame.draw.circle(surface, (shade, shade, shade),
+                               (x + 26 * math.cos(angle), y + 26 * math.sin(angle)), 5)

@@ -1,24 +1,39 @@
-"""The reveal's score block: the round score, the comparisons behind it and what they mean.
+"""The reveal's score panel: the round score, the comparisons behind it and what they mean.
 
-It sits under the slots' captions and above the buttons. With the painting's three parts
-(layout, colour, brushwork, from a current score worker) it adds a line with the parts and
-one saying which part cost the most, and stacks its lines by the fonts' own line heights:
-when the text size leaves too little room, the sentence explaining the score is left out
-rather than running into the buttons. Without parts (an older worker, or no score yet) it
-draws as it always did.
+It sits under the three slot panels and above the buttons: the big number on the left, a
+column of lines beside it. With the painting's three parts (layout, colour, brushwork, from
+a current score worker) the column adds a line with the parts and one saying which part cost
+the most. Each line is measured in the current language and text size and wrapped to its
+own line count (game/ui/layout.py); the sentence explaining the score is optional: it gets
+the lines that are left and is cut with '…' or left out rather than running into the
+buttons. The slots above shrink their pictures until the lines that must show fit.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pygame
 
 from game.i18n import Msg, Text
 from game.round import SCORE_SENTENCE, Round, ScoreSlot
+from game.ui.engine_names import short_name
+from game.ui.layout import Panel, text_height
 
-SCORE_Y = 522            # the score area: under the slots' captions, above the buttons
-SCORE_TEXT_X = 250       # the lines beside the big number start here ...
-SCORE_RIGHT = 1248       # ... and end here
-SCORE_BOTTOM = 628       # the buttons start at y = 630
 PARTS = ("layout", "colour", "brushwork")     # the order the parts line names them
+WIDEST_NUMBER = "10.0 / 10"                   # the text column starts right of this
+NUMBER_GAP = 28                               # between the big number and the text column
+LINE_GAP = 2
+
+
+@dataclass(frozen=True)
+class Line:
+    """One entry of the text column: wrapped to at most `lines` lines of its width."""
+
+    text: Text
+    role: str
+    colour: tuple
+    lines: int = 1
+    optional: bool = False     # shown with the lines the panel has left, or not at all
 
 
 def has_parts(scoring: ScoreSlot) -> bool:
@@ -26,77 +41,74 @@ def has_parts(scoring: ScoreSlot) -> bool:
     return scoring.status == "done" and all(part in scoring.parts for part in PARTS)
 
 
-def draw_score(surface: pygame.Surface, theme, round_: Round) -> None:
+def score_lines(theme, round_: Round) -> list[Line]:
+    """The text column, top to bottom, for the score's current state."""
     c = theme.colors
     scoring = round_.scoring
-    score = round_.score
-    theme.blit_text(surface, Msg("reveal.score"), (32, SCORE_Y), "small", c.text_dim)
-    text = f"{score:.1f} / 10" if score is not None else "– / 10"
-    theme.blit_text(surface, text, (32, SCORE_Y + 22), "h1", c.accent)
-    if has_parts(scoring):
-        y = SCORE_Y - 2
-        for line, role, colour in parts_lines(theme, scoring):
-            theme.blit_text(surface, line, (SCORE_TEXT_X, y), role, colour)
-            y += _pitch(theme, line, role)
-        return
-    x, width = SCORE_TEXT_X, SCORE_RIGHT - SCORE_TEXT_X
     if scoring.status == "done":
-        theme.blit_text(surface, _versus(theme, scoring), (x, SCORE_Y - 2), "body")
-        theme.blit_text(surface, _agree(scoring), (x, SCORE_Y + 30), "small", c.text_dim)
-        lines, colour = theme.wrap(SCORE_SENTENCE, "small", width), c.text_dim
-    elif scoring.status in ("failed", "none"):
-        lines, colour = theme.wrap(scoring.detail or Msg("score.none"), "small",
-                                   width), c.urgent
-    elif scoring.status == "scoring":
-        lines, colour = [theme.strings(Msg("reveal.scoring"))], c.text
-    else:
-        lines, colour = theme.wrap(Msg("reveal.score_later"), "small", width), c.text_dim
-    top = SCORE_Y + 58 if scoring.status == "done" else SCORE_Y + 8
-    for k, line in enumerate(lines[:3]):
-        theme.blit_text(surface, line, (x, top + 22 * k), "small", colour)
+        lines = [Line(versus(theme, round_), "body", c.text, 2),
+                 Line(agree(round_), "small", c.text_dim, 2)]
+        if has_parts(scoring):
+            lines.append(Line(Msg("reveal.parts", **{p: scoring.parts[p] for p in PARTS}),
+                              "small", c.text, 2))
+            cost = f"cost.{scoring.cost}"
+            if scoring.cost and theme.strings.has(cost):
+                lines.append(Line(Msg(cost), "small", c.accent, 2))
+        return lines + [Line(SCORE_SENTENCE, "small", c.text_dim, 3, optional=True)]
+    if scoring.status in ("failed", "none"):
+        return [Line(scoring.detail or Msg("score.none"), "small", c.urgent, 3)]
+    if scoring.status == "scoring":
+        return [Line(Msg("reveal.scoring"), "small", c.text, 2)]
+    return [Line(Msg("reveal.score_later"), "small", c.text_dim, 3)]
 
 
-def parts_lines(theme, scoring: ScoreSlot) -> list[tuple[Text, str, tuple]]:
-    """The lines beside the score when it has parts, top to bottom: (text, role, colour).
+def number_width(theme) -> int:
+    return max(theme.fonts["h1"].size(WIDEST_NUMBER)[0],
+               theme.fonts["small"].size(theme.strings(Msg("reveal.score")))[0])
 
-    The comparisons, how much the machines agree, the parts, what cost the most, then the
-    sentence on what the score means if all of it fits above the buttons.
-    """
+
+def score_height(theme, round_: Round, width: int, optional: bool) -> int:
+    """How tall the panel's content is at `width` (with or without the optional lines)."""
+    left = (theme.line_pitch(theme.strings(Msg("reveal.score")), "small")
+            + theme.line_pitch(WIDEST_NUMBER, "h1"))
+    column = width - number_width(theme) - NUMBER_GAP
+    right = sum(text_height(theme, line.text, line.role, column, line.lines) + LINE_GAP
+                for line in score_lines(theme, round_) if optional or not line.optional)
+    return max(left, right)
+
+
+def place_score(panel: Panel, theme, round_: Round) -> None:
+    """The big number and the text column, as boxes of `panel`'s report."""
     c = theme.colors
-    width = SCORE_RIGHT - SCORE_TEXT_X
-    lines: list[tuple[Text, str, tuple]] = [
-        (_versus(theme, scoring), "body", c.text),
-        (_agree(scoring), "small", c.text_dim),
-        (Msg("reveal.parts", **{part: scoring.parts[part] for part in PARTS}), "small", c.text)]
-    cost = f"cost.{scoring.cost}"
-    if scoring.cost and theme.strings.has(cost):
-        lines += [(line, "small", c.accent) for line in theme.wrap(Msg(cost), "small", width)]
-    sentence = [(line, "small", c.text_dim)
-                for line in theme.wrap(SCORE_SENTENCE, "small", width)]
-    every = lines + sentence
-    bottom = SCORE_Y - 2 + sum(_pitch(theme, text, role) for text, role, _ in every[:-1]) \
-        + _height(theme, *every[-1][:2])
-    return every if bottom <= SCORE_BOTTOM else lines
+    inner = panel.inner
+    left = panel.panel("number", pygame.Rect(inner.x, inner.y, number_width(theme),
+                                             inner.height))
+    left.text(Msg("reveal.score"), "small", c.text_dim)
+    score = round_.score
+    left.text(f"{score:.1f} / 10" if score is not None else "– / 10", "h1", c.accent)
+    x = left.rect.right + NUMBER_GAP
+    column = panel.panel("lines", pygame.Rect(x, inner.y, inner.right - x, inner.height))
+    for line in score_lines(theme, round_):
+        count = (column.most_lines(line.text, line.role, line.lines) if line.optional
+                 else line.lines)
+        if count:
+            column.text(line.text, line.role, line.colour, lines=count, gap=LINE_GAP)
 
 
-def _pitch(theme, text: Text, role: str) -> int:
-    """From one line's top to the next: the font's line height, or more for a line whose
-    accents (Î, ț) make it taller than that."""
-    return max(theme.fonts[role].get_linesize(), _height(theme, text, role))
-
-
-def _height(theme, text: Text, role: str) -> int:
-    return theme.fonts[role].size(theme.strings(text))[1]
-
-
-def _versus(theme, scoring: ScoreSlot) -> str:
-    """ "Your painting vs Magenta 6.1 · vs Gatys 6.4" (one side only if a machine failed)."""
-    sides = [theme.strings(Msg(key, score=value)) for key, value in (
-        ("reveal.vs_magenta", scoring.vs_magenta),
-        ("reveal.vs_gatys", scoring.vs_gatys)) if value is not None]
+def versus(theme, round_: Round) -> str:
+    """ "Your painting vs Magenta 6.1 · vs Gatys 6.4", each machine named for what really
+    ran (a stand-in by its own name), one side only if a machine failed."""
+    scoring = round_.scoring
+    sides = [theme.strings(Msg(key, name=short_name(round_.slots[engine]), score=value))
+             for key, engine, value in (("reveal.vs_magenta", "magenta", scoring.vs_magenta),
+                                        ("reveal.vs_gatys", "gatys", scoring.vs_gatys))
+             if value is not None]
     return "   ·   ".join(sides)
 
 
-def _agree(scoring: ScoreSlot) -> Msg:
-    return (Msg("reveal.agree", score=scoring.machines_agree)
-            if scoring.machines_agree is not None else Msg("reveal.one_machine"))
+def agree(round_: Round) -> Msg:
+    scoring = round_.scoring
+    if scoring.machines_agree is None:
+        return Msg("reveal.one_machine")
+    return Msg("reveal.agree", first=short_name(round_.slots["magenta"]),
+               second=short_name(round_.slots["gatys"]), score=scoring.machines_agree)
