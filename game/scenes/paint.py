@@ -13,18 +13,18 @@ import numpy as np
 import pygame
 
 from brushes import Canvas, History, sample_color
-from game.catalogue import shown
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
+from game.scenes.paint_layout import (REF_BOX, REF_RECTS, TIMER_BAR, draw_machines,
+                                     layout_key, paint_layout)
 from game.services import fit_surface
 from game.toolbox import ToolBox
+from game.ui.layout import LayoutReport
 from game.ui.tool_panel import ToolPanel
 from game.ui.widgets import Button
 
 CANVAS_BOX = pygame.Rect(222, 68, 834, 644)
-REF_BOX = (196, 150)
-REF_RECTS = {"content": pygame.Rect(1072, 96, *REF_BOX), "style": pygame.Rect(1072, 290, *REF_BOX)}
 HISTORY_LIMIT = 100
 HISTORY_BYTES = 256 * 1024 * 1024   # undo memory cap: oldest strokes go first beyond it
 
@@ -68,6 +68,7 @@ class PaintScene(Scene):
                          for kind, item in (("content", round_.content), ("style", round_.style))}
         self.stroking = False
         self.show_refs_large = False
+        self._layout: tuple[tuple, LayoutReport] | None = None     # (its key, the layout)
         self.time = 0.0
         self.last_tick_second = -1
         self.finish_button = Button(pygame.Rect(1072, 640, 196, 60), Msg("paint.finish"),
@@ -239,12 +240,20 @@ class PaintScene(Scene):
         if timed_out:
             self.finish()
 
+    # -- layout ------------------------------------------------------------------
+    def layout(self) -> LayoutReport:
+        key = layout_key(self)
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, paint_layout(self))
+        return self._layout[1]
+
     # -- drawing -------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
         urgent = self.round.is_urgent
         pulse = 0.5 + 0.5 * math.sin(self.time * 2 * math.pi * 2) if urgent else 0.0
+        report = self.layout()
         self._draw_top_bar(surface, urgent, pulse)
         frame = self.canvas_rect.inflate(12, 12)
         edge = c.urgent if urgent else c.panel_light
@@ -253,7 +262,8 @@ class PaintScene(Scene):
         self._draw_cursor(surface)
         self.panel.draw(surface, self.history.can_undo, self.history.can_redo)
         self._draw_references(surface)
-        self._draw_machines(surface)
+        draw_machines(surface, self, report)
+        report.draw_text(surface, theme)
         self.finish_button.draw(surface, theme)
         if urgent:
             glow = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
@@ -272,18 +282,11 @@ class PaintScene(Scene):
             scale = 1.0 + 0.18 * pulse
             timer = pygame.transform.smoothscale_by(timer, scale)
         surface.blit(timer, timer.get_rect(center=(640, 34)))
-        bar = pygame.Rect(440, 57, 400, 3)
+        bar = TIMER_BAR
         pygame.draw.rect(surface, c.panel_light, bar)
         frac = remaining / self.round.seconds if self.round.seconds else 0
         pygame.draw.rect(surface, c.urgent if urgent else c.accent,
                          (bar.x, bar.y, round(bar.width * frac), bar.height))
-        content, style = (shown(item, self.app.strings).title
-                          for item in (self.round.content, self.round.style))
-        theme.blit_text(surface, content[:34], (14, 12), "body")
-        theme.blit_text(surface, self.app.t("paint.in_style_of", title=style)[:44], (14, 40),
-                        "small", c.text_dim)
-        theme.blit_text(surface, self.app.t("paint.keys"), (1268, 14), "small",
-                        c.text_dim, "topright")
 
     def _draw_cursor(self, surface: pygame.Surface) -> None:
         pos = pygame.mouse.get_pos()
@@ -294,46 +297,11 @@ class PaintScene(Scene):
         pygame.draw.circle(surface, (0, 0, 0), pos, radius, 1)
 
     def _draw_references(self, surface: pygame.Surface) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        for kind, label in (("content", Msg("paint.photo")), ("style", Msg("paint.style"))):
+        c = self.app.theme.colors
+        for kind in ("content", "style"):
             rect = self.ref_rects[kind]
-            theme.blit_text(surface, label, (REF_RECTS[kind].x, REF_RECTS[kind].y - 22),
-                            "small", c.text_dim)
             surface.blit(self.refs[kind], rect)
             pygame.draw.rect(surface, c.panel_light, rect.inflate(4, 4), 2)
-        hint = Msg("paint.eyedropper_hint") if self.toolbox.kind == "eyedropper" \
-            else Msg("paint.tab_hint")
-        theme.blit_text(surface, hint, (1170, 450), "small", c.accent, "midtop")
-
-    def _draw_machines(self, surface: pygame.Surface) -> None:
-        """'Machines at work': how far each engine is, never what it has made (no peeking)."""
-        theme = self.app.theme
-        c = theme.colors
-        box = pygame.Rect(1068, 492, 204, 130)
-        pygame.draw.rect(surface, c.panel, box, border_radius=10)
-        theme.blit_text(surface, Msg("paint.machines_at_work"), (box.x + 10, box.y + 8),
-                        "small", c.accent)
-        for i, slot in enumerate(self.round.slots.values()):
-            y = box.y + 34 + i * 46
-            label = self.app.strings(slot.label)
-            name = label if len(label) <= 26 else label[:25] + "…"
-            theme.blit_text(surface, name, (box.x + 10, y), "small", c.text_dim)
-            bar = pygame.Rect(box.x + 10, y + 20, box.width - 20, 8)
-            pygame.draw.rect(surface, c.panel_light, bar, border_radius=4)
-            done = {"done": 1.0, "failed": 0.0}.get(slot.status, slot.progress)
-            if slot.status == "waiting":        # not started yet: a sliding light
-                x = bar.x + round((self.time * 60) % (bar.width - 30))
-                pygame.draw.rect(surface, c.accent_dark, (x, bar.y, 30, bar.height),
-                                 border_radius=4)
-            fill = bar.copy()
-            fill.width = round(bar.width * done)
-            color = c.urgent if slot.status == "failed" else (
-                c.good if slot.status == "done" else c.accent)
-            if fill.width:
-                pygame.draw.rect(surface, color, fill, border_radius=4)
-            if slot.status == "failed":
-                pygame.draw.rect(surface, c.urgent, bar, 1, border_radius=4)
 
     def _draw_large_references(self, surface: pygame.Surface) -> None:
         shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
