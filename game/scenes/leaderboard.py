@@ -1,6 +1,9 @@
 """Leaderboard: top 10 of all time and of today, with each painting's thumbnail.
 
 A kiosk with kiosk.daily_reset shows only today's table, so each day's visitors can win.
+Rows are laid out by their fonts (game/ui/layout.py): a row is as tall as its name and pair
+lines, names and pairs are cut with '…' before the score, and the score keeps a margin from
+the row's edge; at a text size that leaves no room for all ten, the last rows wait.
 """
 from __future__ import annotations
 
@@ -14,12 +17,15 @@ from game.image_loader import ImageLoadError, load_rgb
 from game.i18n import Msg
 from game.kiosk_mode import ANONYMOUS_NAME
 from game.scene import Scene
-from game.services import array_to_surface
+from game.services import array_to_surface, fit_surface
+from game.ui.layout import LayoutReport, Panel, line_height, pair_text
 from game.ui.widgets import Button, Menu
 
 log = logging.getLogger(__name__)
 THUMB = (44, 33)
-ROW_H = 50
+ROW_H = 50              # at least; a larger text size makes rows taller
+TABLE_W = 600
+BACK = pygame.Rect(540, 660, 200, 48)
 RELOAD_S = 1.0      # re-read while the highlighted row still waits for its score
 
 
@@ -39,7 +45,7 @@ class LeaderboardScene(Scene):
     def enter(self) -> None:
         self.reload()
         self.menu = Menu(vertical=False)
-        self.menu.add(Button(pygame.Rect(540, 650, 200, 52), Msg("common.back"), self.app.pop,
+        self.menu.add(Button(BACK, Msg("common.back"), self.app.pop,
                              (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
 
     def waiting_for_score(self) -> bool:
@@ -70,47 +76,85 @@ class LeaderboardScene(Scene):
     @staticmethod
     def _thumb(path) -> pygame.Surface | None:
         try:
-            return pygame.transform.smoothscale(array_to_surface(load_rgb(path, max_side=256)),
-                                                THUMB)
+            # Fitted, not stretched: a portrait painting stays portrait.
+            return fit_surface(array_to_surface(load_rgb(path, max_side=256)), THUMB)
         except ImageLoadError:
             return None
 
     def handle_event(self, event: pygame.event.Event) -> None:
         self.menu.handle_event(event)
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def layout(self) -> LayoutReport:
+        """The heading, a note, and each table's rows as far down as they fit."""
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, self.app.t("leaderboard.heading"), (640, 24), "h1", c.accent,
-                        "midtop")
-        if self.today_only:
-            theme.blit_text(surface, Msg("kiosk.fresh_each_day"), (640, 70), "small",
-                            c.text_dim, "midtop")
-        for col, (title, rows) in enumerate(self.tables.items()):
-            x = 340 if self.today_only else 40 + col * 620    # one table: centred
-            theme.blit_text(surface, self.app.t(title), (x, 96 if self.today_only else 90),
-                            "h2")
-            if not rows:
-                theme.blit_text(surface, self.app.t("leaderboard.empty"), (x, 140), "body",
-                                c.text_dim)
-            for i, row in enumerate(rows):
-                y = 132 + i * ROW_H
-                if row.id == self.highlight:
-                    pygame.draw.rect(surface, c.accent_dark, (x - 8, y - 4, 600, ROW_H - 4),
-                                     border_radius=6)
-                theme.blit_text(surface, f"{i + 1}.", (x + 26, y + 8), "body", c.text_dim,
-                                "topright")
-                thumb = self.thumbs.get(row.id)
-                if thumb is not None:
-                    surface.blit(thumb, (x + 36, y + 4))
-                name = (Msg("kiosk.anonymous")
-                        if row.mode == "kiosk" and row.name == ANONYMOUS_NAME else row.name)
-                theme.blit_text(surface, name, (x + 92, y + 2), "body")
-                pair = f"{row.content_title} × {row.style_title}"
-                theme.blit_text(surface, pair[:46], (x + 92, y + 24), "small", c.text_dim)
-                score = "–" if row.score is None else f"{row.score:.1f}"
-                theme.blit_text(surface, score, (x + 590, y + 8), "h2", c.accent, "topright")
+        root = Panel.screen(theme, "leaderboard")
+        top = root.panel("top", pygame.Rect(40, 12, 1200, 200))
+        top.text(self.app.t("leaderboard.heading"), "h1", c.accent, align="centre", gap=2)
         if self.error is not None:
-            theme.blit_text(surface, self.app.strings(self.error)[:120], (640, 620), "small",
-                            c.urgent, "center")
+            top.text(self.error, "small", c.urgent, lines=2, align="centre", gap=2)
+        elif self.today_only:
+            top.text(Msg("kiosk.fresh_each_day"), "small", c.text_dim, align="centre", gap=2)
+        y = top.close().bottom + 6
+        tables = root.panel("tables", pygame.Rect(32, y, 1216, BACK.y - 8 - y))
+        count = len(self.tables)
+        gap = tables.rect.width - count * TABLE_W if count > 1 else 0
+        for col, (title, rows) in enumerate(self.tables.items()):
+            x = tables.rect.centerx - TABLE_W // 2 if count == 1 \
+                else tables.rect.x + col * (TABLE_W + gap)
+            table = tables.panel(str(col), pygame.Rect(x, y, TABLE_W, tables.rect.height))
+            self._layout_table(table, title, rows)
+        root.panel("back", BACK).widget(BACK)
+        return root.report
+
+    def _layout_table(self, table: Panel, title: str, rows: list) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        table.text(self.app.t(title), "h2", c.text, gap=4)
+        if not rows:
+            table.text(self.app.t("leaderboard.empty"), "body", c.text_dim, lines=2)
+        height = max(ROW_H, line_height(theme, "body") + line_height(theme, "small") + 4)
+        rank_w = theme.fonts["body"].size("10.")[0]
+        score_w = theme.fonts["h2"].size("10.0")[0]
+        for i, row in enumerate(rows):
+            if table.remaining < height:
+                break                      # a large text size: the rest wait for room
+            rect = table.take(height)
+            cells = table.panel(f"row{i}", rect)
+            middle = rect.centery
+            cells.text_in(pygame.Rect(rect.x + 8, rect.y, rank_w, rect.height), f"{i + 1}.",
+                          "body", c.text_dim, align="right", valign="centre")
+            thumb = pygame.Rect(rect.x + 14 + rank_w, middle - THUMB[1] // 2, *THUMB)
+            surface = self.thumbs.get(row.id)
+            if surface is not None:
+                cells.picture(surface.get_size(), thumb)
+            score = "–" if row.score is None else f"{row.score:.1f}"
+            cells.text_in(pygame.Rect(rect.right - 12 - score_w, rect.y, score_w, rect.height),
+                          score, "h2", c.accent, align="right", valign="centre")
+            x = thumb.right + 10
+            words = cells.panel("words", pygame.Rect(x, rect.y + 2, rect.right - 24 - score_w - x,
+                                                     rect.height - 2))
+            name = (Msg("kiosk.anonymous")
+                    if row.mode == "kiosk" and row.name == ANONYMOUS_NAME else row.name)
+            words.text(name, "body", c.text, gap=1)
+            words.text(pair_text(theme, row.content_title, row.style_title, "small",
+                                 words.inner.width), "small", c.text_dim)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        report = self.layout()
+        for table, rows in zip(range(len(self.tables)), self.tables.values()):
+            for i, row in enumerate(rows):
+                name = f"leaderboard.tables.{table}.row{i}"
+                rect = report.panels.get(name)
+                if rect is None:
+                    break
+                if row.id == self.highlight:
+                    pygame.draw.rect(surface, theme.colors.accent_dark, rect.inflate(0, -4),
+                                     border_radius=6)
+                pictures = report.find(name, "picture")
+                thumb = self.thumbs.get(row.id)
+                if thumb is not None and pictures:
+                    surface.blit(thumb, pictures[0].rect)
+        report.draw_text(surface, theme)
         self.menu.draw(surface, theme)
