@@ -4,6 +4,10 @@
 every painting on the leaderboard (mode "party"). It waits until every score has landed
 (each one does: a failed machine or scorer gives "no score"), so the sheet and the board
 show the final standings. Leaving an unsaved party takes Esc twice.
+
+Laid out by its fonts (game/ui/layout.py): names over a step are cut with '…' to the step's
+width, so neighbours never overlap, and a crowd of tied names steps down a size (or shows as
+many as fit) rather than climbing into the headline.
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from game.contact_sheet import (PartySheet, SheetCell, SheetRound, SheetStanding
 from game.i18n import Msg
 from game.party_session import PartySession
 from game.scene import Scene
-from game.scenes.party_reveal import draw_scoreboard, rank_text
+from game.scenes.party_reveal import draw_scoreboard, layout_scoreboard, rank_text
+from game.ui.layout import LayoutReport, Panel, line_height
 from game.ui.widgets import Button, Menu
 
 log = logging.getLogger(__name__)
@@ -26,6 +31,8 @@ log = logging.getLogger(__name__)
 STEPS = ((0, 640, 300), (1, 380, 230), (2, 900, 170))    # (step index, centre x, height)
 STEP_W = 250
 FLOOR_Y = 560
+BOARD = pygame.Rect(1040, 170, 230, 440)
+MESSAGE = pygame.Rect(40, 566, 990, 62)       # under the podium, over the buttons
 
 
 def confirm_leave(app, session: PartySession) -> None:
@@ -154,45 +161,71 @@ class PartyPodiumScene(Scene):
         if not self.saved:
             self.save_button.enabled = not self.session.party.unscored_turns()
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def layout(self) -> LayoutReport:
         theme = self.app.theme
         c = theme.colors
         party = self.session.party
-        theme.blit_text(surface, Msg("party.final_heading"), (40, 22), "h1", c.accent)
+        root = Panel.screen(theme, "party_podium")
+        top = root.panel("top", pygame.Rect(40, 14, 1200, BOARD.y - 14 - 4))
+        top.text(Msg("party.final_heading"), "h1", c.accent, gap=8)
         pending = len(party.unscored_turns())
-        if pending:
-            headline = Msg("party.still_scoring", count=pending)
-        else:
-            headline = party.winner_text()
-        theme.blit_text(surface, headline, (640, 100), "h1" if not pending else "h2",
-                        c.text, "midtop")
-        self._draw_podium(surface)
-        draw_scoreboard(surface, theme, self.session, pygame.Rect(1040, 170, 230, 440),
-                        Msg("party.totals"))
+        headline = Msg("party.still_scoring", count=pending) if pending else party.winner_text()
+        top.text(headline, "h2" if pending else "h1", c.text, align="centre")
+        podium = root.panel("podium", pygame.Rect(40, top.close().bottom + 4, 990,
+                                                  FLOOR_Y - top.rect.bottom - 4))
+        self._layout_podium(podium)
+        layout_scoreboard(root, BOARD, self.session, Msg("party.totals"))
+        message = root.panel("message", MESSAGE)
         if self.message is not None:
-            for k, line in enumerate(theme.wrap(self.message, "small", 1200)[:2]):
-                theme.blit_text(surface, line, (640, 580 + 22 * k), "small",
-                                c.good if self.saved else c.urgent, "midtop")
+            message.text(self.message, "small", c.good if self.saved else c.urgent, lines=2,
+                         align="centre")
         elif not self.save_button.enabled and not self.saved:
-            theme.blit_text(surface, Msg("party.save_waits"), (640, 580), "small",
-                            c.text_dim, "midtop")
-        self.menu.draw(surface, theme)
+            message.text(Msg("party.save_waits"), "small", c.text_dim, lines=2, align="centre")
+        buttons = root.panel("buttons", pygame.Rect(0, 632, 1280, 76))
+        for button in self.menu.buttons:
+            buttons.widget(button.rect)
+        return root.report
 
-    def _draw_podium(self, surface: pygame.Surface) -> None:
+    def _layout_podium(self, podium: Panel) -> None:
+        """Each step, its rank, and its names stacked on it from the bottom up."""
         theme = self.app.theme
         c = theme.colors
-        podium = self.session.party.podium()
+        steps = self.session.party.podium()
+        # Lower steps when a large text size leaves less room above them for one name.
+        scale = min(1.0, (podium.rect.height - line_height(theme, "h2") - 8) / STEPS[0][2])
         for step_index, centre_x, height in STEPS:
-            if step_index >= len(podium):
+            if step_index >= len(steps):
                 continue
-            standings = podium[step_index]
-            block = pygame.Rect(0, 0, STEP_W, height)
+            standings = steps[step_index]
+            block = pygame.Rect(0, 0, STEP_W, round(height * scale))
             block.midbottom = (centre_x, FLOOR_Y)
-            pygame.draw.rect(surface, c.panel_light, block, border_radius=10)
-            theme.blit_text(surface, rank_text(standings[0]), block.center, "title",
-                            c.accent_dark if step_index else c.accent, "center")
-            y = block.y - 8
+            podium.widget(block)
+            on_block = podium.panel(f"step{step_index}", block)
+            on_block.text_in(block, rank_text(standings[0]), "title",
+                             c.accent_dark if step_index else c.accent, align="centre",
+                             valign="centre")
+            above = podium.panel(f"names{step_index}", pygame.Rect(
+                block.x - 4, podium.rect.y, STEP_W + 8, block.y - 4 - podium.rect.y))
+            role = "h2" if len(standings[:4]) * line_height(theme, "h2") \
+                <= above.rect.height else "body"
+            y = above.rect.bottom
             for standing in reversed(standings[:4]):
-                rect = theme.blit_text(surface, f"{standing.name}  {standing.total:.1f}",
-                                       (centre_x, y), "h2", standing.colour, "midbottom")
-                y = rect.y - 2
+                text = f"{standing.name}  {standing.total:.1f}"
+                fitted, _ = theme.fit(text, role, above.rect.width)
+                pitch = theme.line_pitch(fitted[0], role)
+                if y - pitch < above.rect.y:
+                    break
+                y -= pitch
+                above.text_in(pygame.Rect(above.rect.x, y, above.rect.width, 0), text, role,
+                              standing.colour, align="centre")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        report = self.layout()
+        for block in report.find("party_podium.podium", "widget"):
+            pygame.draw.rect(surface, theme.colors.panel_light, block.rect, border_radius=10)
+        report.draw_text(surface, theme, "party_podium.top")
+        report.draw_text(surface, theme, "party_podium.podium")
+        draw_scoreboard(surface, theme, report, "party_podium.board")
+        report.draw_text(surface, theme, "party_podium.message")
+        self.menu.draw(surface, theme)

@@ -1,5 +1,9 @@
 """A party round's reveal: every painting beside the machines' pictures of its pair, each
 player's score as it lands, and the running scoreboard.
+
+Cards and scoreboard are laid out by their fonts (game/ui/layout.py): a card's name line is
+as tall as its font, long names are cut with '…' before the score, and each machine's
+thumbnail is tagged with the engine that really made it (a stand-in by its own name).
 """
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from game.party import Standing, Turn
 from game.party_session import PartySession
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
+from game.ui.engine_names import short_name
+from game.ui.layout import LayoutReport, Panel, line_height
 from game.ui.widgets import Button, Menu, draw_panel
 
 GRID = pygame.Rect(20, 84, 920, 540)      # the cards share this; fewer players, bigger cards
@@ -33,18 +39,43 @@ def rank_text(standing: Standing) -> str:
     return f"={standing.rank}" if standing.tied else str(standing.rank)
 
 
-def draw_scoreboard(surface: pygame.Surface, theme, session: PartySession,
-                    rect: pygame.Rect, heading: Msg) -> None:
+def layout_scoreboard(parent: Panel, rect: pygame.Rect, session: PartySession,
+                      heading: Msg) -> Panel:
+    """The running totals: rank, name (cut with '…' before the total) and total, one row
+    each; rows close up, then step down a size, when many players share a short board."""
+    theme = parent.theme
     c = theme.colors
-    draw_panel(surface, theme, rect)
-    theme.blit_text(surface, heading, (rect.x + 16, rect.y + 12), "body", c.accent)
-    for i, standing in enumerate(session.party.standings()):
-        y = rect.y + 56 + i * 56
-        theme.blit_text(surface, rank_text(standing), (rect.x + 44, y), "h2", c.text_dim,
-                        "topright")
-        theme.blit_text(surface, standing.name, (rect.x + 58, y), "h2", standing.colour)
-        theme.blit_text(surface, f"{standing.total:.1f}", (rect.right - 16, y), "h2",
-                        c.text, "topright")
+    board = parent.panel("board", rect, padding=12)
+    board.text(heading, "body", c.accent, gap=10)
+    standings = session.party.standings()
+    # A size down when the rows would not fit, or would leave a name a few letters.
+    role = "h2"
+    names = board.inner.width - 2 * theme.fonts[role].size("88.8")[0] - 22
+    if len(standings) * line_height(theme, role) > board.remaining \
+            or names < theme.fonts[role].size("WWWWWW")[0]:
+        role = "body"
+    pitch = max(line_height(theme, role),
+                min(56, board.remaining // max(1, len(standings))))
+    rank_w = theme.fonts[role].size("=8")[0]
+    total_w = theme.fonts[role].size("88.8")[0]
+    for standing in standings:
+        if board.remaining < line_height(theme, role):
+            break
+        row = board.take(pitch)
+        row.height = min(row.height, board.inner.bottom - row.y)
+        board.text_in(pygame.Rect(row.x, row.y, rank_w, 0), rank_text(standing), role,
+                      c.text_dim, align="right")
+        name_x = row.x + rank_w + 12
+        board.text_in(pygame.Rect(name_x, row.y, row.right - total_w - 10 - name_x, 0),
+                      standing.name, role, standing.colour)
+        board.text_in(pygame.Rect(row.right - total_w, row.y, total_w, 0),
+                      f"{standing.total:.1f}", role, c.text, align="right")
+    return board
+
+
+def draw_scoreboard(surface: pygame.Surface, theme, report: LayoutReport, name: str) -> None:
+    draw_panel(surface, theme, report.panels[name])
+    report.draw_text(surface, theme, name)
 
 
 class PartyRevealScene(Scene):
@@ -63,6 +94,7 @@ class PartyRevealScene(Scene):
         self.mini_box = ((card.width - 16) // 2, card.height - 40 - self.painting_box[1] - 12)
         self.paintings = {id(t): self._painting(t) for t in self.turns}
         self._minis: dict[tuple, pygame.Surface] = {}
+        self._fitted: dict[tuple, pygame.Surface] = {}
         self.time = 0.0
 
     def _painting(self, turn: Turn) -> pygame.Surface | None:
@@ -95,16 +127,66 @@ class PartyRevealScene(Scene):
         self.time += dt
         self.session.collect_scores()
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def layout(self) -> LayoutReport:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, Msg("party.round_reveal", number=self.round_index + 1,
-                                     total=self.session.settings.rounds),
-                        (GRID.x, 22), "h1", c.accent)
-        for turn, card in zip(self.turns, self.cards):
-            self._draw_card(surface, turn, card)
-        draw_scoreboard(surface, theme, self.session, BOARD,
-                        Msg("party.after_round", number=self.round_index + 1))
+        root = Panel.screen(theme, "party_reveal")
+        top = root.panel("top", pygame.Rect(GRID.x, 14, 1280 - 2 * GRID.x, GRID.y - 18))
+        top.text(Msg("party.round_reveal", number=self.round_index + 1,
+                     total=self.session.settings.rounds), "h1", c.accent)
+        grid = root.panel("grid", GRID)
+        for i, (turn, card) in enumerate(zip(self.turns, self.cards)):
+            self._layout_card(grid.panel(f"card{i}", card, padding=4), turn)
+        layout_scoreboard(root, BOARD, self.session,
+                          Msg("party.after_round", number=self.round_index + 1))
+        button = self.menu.buttons[0].rect
+        root.panel("next", button).widget(button)
+        return root.report
+
+    def _layout_card(self, card: Panel, turn: Turn) -> None:
+        """Painting on top, the pair's two machine pictures under it, then name and score."""
+        theme = self.app.theme
+        c = theme.colors
+        player = self.session.player(turn.player_index)
+        line = line_height(theme, "body")
+        room = card.remaining - line - 12
+        cell = card.take(round(room * 0.62), gap=6)
+        picture = self.paintings[id(turn)]
+        if picture is not None:
+            card.picture(picture.get_size(), cell)
+        else:
+            card.text_in(cell, Msg("reveal.no_painting"), "small", c.text_dim, align="centre",
+                         valign="centre")
+        tags = line_height(theme, "small")
+        minis = card.take(room - cell.height - tags)
+        width = (minis.width - 8) // 2
+        round_ = turn.painting_ref
+        for k, engine in enumerate(("magenta", "gatys")):
+            box = pygame.Rect(minis.x + k * (width + 8), minis.y, width, minis.height)
+            mini = self._mini(turn, engine)
+            if mini is not None:
+                card.picture(mini.get_size(), box)
+            else:
+                card.widget(box)
+            # Under each picture, the engine that made it (a stand-in by its own name).
+            slot = round_.slots.get(engine) if round_ is not None else None
+            card.text_in(pygame.Rect(box.x, card.y, box.width, 0),
+                         short_name(slot) if slot else Msg(f"machines.short_{engine}"),
+                         "small", c.text_dim, align="centre")
+        card.take(tags, gap=6)
+        row = card.take(line)
+        score = self._score_text(turn)
+        score_box = card.text_in(row, score, "body", c.accent, align="right")
+        card.text_in(pygame.Rect(row.x + 6, row.y, row.width - score_box.rect.width - 18, 0),
+                     player.name, "body", player.colour)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        report = self.layout()
+        report.draw_text(surface, theme, "party_reveal.top")
+        for i, turn in enumerate(self.turns):
+            self._draw_card(surface, turn, report, f"party_reveal.grid.card{i}")
+        draw_scoreboard(surface, theme, report, "party_reveal.board")
         self.menu.draw(surface, theme)
 
     def _mini(self, turn: Turn, engine: str) -> pygame.Surface | None:
@@ -117,35 +199,35 @@ class PartyRevealScene(Scene):
             self._minis[key] = fit_surface(array_to_surface(slot.image), self.mini_box)
         return self._minis[key]
 
-    def _draw_card(self, surface: pygame.Surface, turn: Turn, rect: pygame.Rect) -> None:
+    def _draw_card(self, surface: pygame.Surface, turn: Turn, report: LayoutReport,
+                   name: str) -> None:
         theme = self.app.theme
         c = theme.colors
         player = self.session.player(turn.player_index)
+        rect = report.panels[name]
         draw_panel(surface, theme, rect)
         pygame.draw.rect(surface, player.colour, rect, 2, border_radius=12)
-        box = pygame.Rect(rect.x + 4, rect.y + 6, *self.painting_box)
-        picture = self.paintings[id(turn)]
-        if picture is not None:
-            surface.blit(picture, picture.get_rect(center=box.center))
-        else:
-            theme.blit_text(surface, Msg("reveal.no_painting"), box.center, "small",
-                            c.text_dim, "center")
-        mini_w, mini_h = self.mini_box
-        for k, engine in enumerate(("magenta", "gatys")):
-            mini_box = pygame.Rect(rect.x + 4 + k * (mini_w + 8), box.bottom + 6, *self.mini_box)
+        pictures = iter(report.find(name, "picture"))
+        painting = self.paintings[id(turn)]
+        if painting is not None:
+            self._blit(surface, painting, next(pictures).rect)
+        empty = iter(report.find(name, "widget"))
+        for engine in ("magenta", "gatys"):
             mini = self._mini(turn, engine)
             if mini is None:
-                pygame.draw.rect(surface, c.panel_light, mini_box, border_radius=6)
+                pygame.draw.rect(surface, c.panel_light, next(empty).rect, border_radius=6)
             else:
-                mini_box = surface.blit(mini, mini.get_rect(center=mini_box.center))
-            label = theme.text(Msg(f"party.{engine}_short"), "small", c.text)
-            tag = label.get_rect(bottomleft=(mini_box.x + 4, mini_box.bottom - 2))
-            pygame.draw.rect(surface, (0, 0, 0), tag.inflate(6, 2))
-            surface.blit(label, tag)
-        y = box.bottom + mini_h + 12
-        theme.blit_text(surface, player.name, (rect.x + 10, y), "body", player.colour)
-        theme.blit_text(surface, self._score_text(turn), (rect.right - 10, y), "body",
-                        c.accent, "topright")
+                self._blit(surface, mini, next(pictures).rect)
+        report.draw_text(surface, theme, name)
+
+    def _blit(self, surface: pygame.Surface, picture: pygame.Surface, rect) -> None:
+        """A picture at its laid-out rect (scaled once, if the layout made it smaller)."""
+        if picture.get_size() != rect.size:
+            key = (id(picture), rect.size)
+            if key not in self._fitted:
+                self._fitted[key] = pygame.transform.smoothscale(picture, rect.size)
+            picture = self._fitted[key]
+        surface.blit(picture, rect)
 
     def _score_text(self, turn: Turn) -> str:
         if not turn.scored:
