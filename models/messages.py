@@ -42,6 +42,8 @@ SCORE_PAIRS: tuple[tuple[str, str], ...] = (("painting", "magenta"), ("painting"
 # altogether or are elsewhere; the colours; brushwork smoother or busier than the machines'.
 COST_KEYS = ("layout_missing", "layout", "colour", "brush_smooth", "brush_busy")
 PART_KEYS = ("layout", "colour", "brushwork")
+# Result.where of a picture the local workers painted because the render farm could not.
+WHERE_LOCAL = "this computer"
 # A worker whose helper thread (inbox, heartbeat) died ends itself with this exit code
 # (EX_SOFTWARE): a worker that beats but reads no jobs would freeze the round for ever.
 THREAD_DIED_EXIT = 70
@@ -144,7 +146,7 @@ class Result:
     settings_text: str = ""      # one line: the settings that made this picture
     # Where it was painted, for the reveal: "" by this computer's workers (no farm set up),
     # "farm GPU" / "farm CPU" by a render farm (models.farm), "this computer" by the local
-    # workers of a kiosk whose farm could not paint it.
+    # workers of a kiosk whose farm could not paint it (WHERE_LOCAL).
     where: str = ""
 
 

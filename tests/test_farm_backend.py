@@ -108,6 +108,37 @@ def test_poll_and_submit_never_wait_on_the_network(tmp_path):
     backend.shutdown()
 
 
+def test_the_reveal_says_where_each_picture_was_painted():
+    from game.i18n import Strings
+    from game.nst.machines import took
+
+    picture_ = picture()
+    english, romanian = Strings("en"), Strings("ro")
+    farm = took(Result("j", "magenta", "Magenta (TFLite fp16)", picture_, 0.21, 1, False,
+                       where="farm GPU"))
+    here = took(Result("j", "gatys", "Gatys", picture_, 31.0, 84, True, where=LOCAL))
+    alone = took(Result("j", "gatys", "Gatys", picture_, 31.0, 84, True))
+    assert english(farm) == "0.2 s · farm GPU"
+    assert english(here) == "31.0 s · 84 iterations · on this computer"
+    assert english(alone) == "31.0 s · 84 iterations"          # no farm: as before
+    assert romanian(here) == "31.0 s · 84 iterații · pe acest calculator"
+    assert romanian(farm) == "0.2 s · ferma de randare, GPU"
+
+
+def test_without_a_farm_url_the_game_keeps_its_local_workers(tmp_path):
+    from game.config import FarmSettings
+    from game.nst.machines import service_for
+
+    assert isinstance(service_for(FarmSettings(), tmp_path), NSTService)
+    missing = FarmSettings(url="http://render-1:8710", token_file=str(tmp_path / "none"))
+    assert isinstance(service_for(missing, tmp_path), NSTService)     # no token: logged
+    token = tmp_path / "farm.token"
+    token.write_text(TOKENS[0] + "\n")
+    farm = service_for(FarmSettings(url="http://render-1:8710", token_file=str(token)),
+                       tmp_path)
+    assert isinstance(farm, FarmBackend)
+
+
 # -- a real farm ---------------------------------------------------------------------------------
 
 ray = pytest.importorskip("ray", reason="ray[serve] is not installed (make test installs it)")

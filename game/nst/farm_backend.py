@@ -29,12 +29,12 @@ from game.nst.farm_link import FARM_GRACE_S
 from game.nst.workers import ServiceStats, WorkerStatus
 from models.farm import wire
 from models.farm.client import FarmAddress, FarmClient
-from models.messages import (ENGINES, SCORE, SCORE_PAIRS, SCORER_ENGINE, Failed, Progress,
-                             Result, ScoreResult)
+from models.messages import (ENGINES, SCORE, SCORE_PAIRS, WHERE_LOCAL, Failed, Progress,
+                             Result)
 
 log = logging.getLogger(__name__)
 
-LOCAL = "this computer"
+LOCAL = WHERE_LOCAL       # Result.where of a job painted here because the farm could not
 SCORE_DEADLINE_S = 60.0
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from game.i18n import Msg, Text
 from game.round import WAITING, EngineSlot, Round
-from models.messages import ENGINES, Failed, Progress, Result, ScoreResult
+from models.messages import ENGINES, WHERE_LOCAL, Failed, Progress, Result, ScoreResult
 
 log = logging.getLogger(__name__)
 # STYLE_DUEL_WARM_MACHINES=0 turns the launch-time start off: the workers then start on the
@@ -73,12 +73,34 @@ def apply_message(slot: EngineSlot, message) -> None:
         # them is the player's language.
         slot.settings_text = (Msg("machines.settings", text=message.settings_text)
                               if message.settings_text else "")
-        slot.detail = (Msg("machines.took_iterations", seconds=message.seconds,
-                           iterations=message.iterations) if message.iterations > 1
-                       else Msg("machines.took", seconds=message.seconds))
+        slot.detail = took(message)
     elif isinstance(message, Failed):
         slot.status = "failed"
         slot.detail = failure(message.reason)
+
+
+def took(message: Result) -> Msg:
+    """How long it took and, with a render farm set up, where it was painted (Result.where:
+    the farm's GPU or CPU, or this computer when the farm could not)."""
+    key = "took_iterations" if message.iterations > 1 else "took"
+    counts = {"seconds": message.seconds}
+    if message.iterations > 1:
+        counts["iterations"] = message.iterations
+    if not message.where:
+        return Msg(f"machines.{key}", **counts)
+    where = (Msg("farm.where_local") if message.where == WHERE_LOCAL
+             else Msg("farm.where_farm", device=message.where.removeprefix("farm ")))
+    return Msg(f"farm.{key}", where=where, **counts)
+
+
+def service_for(farm, cache_dir: Path | None):
+    """The game's NST service: the local workers, or a render farm in front of them when
+    the config's [farm] names one (game.nst.farm_backend). Imported on first use: a game
+    without a farm never loads the farm's client."""
+    from game.nst.farm_backend import backend_for
+    from game.nst.service import NSTService
+
+    return backend_for(farm, lambda: NSTService(cache_dir))
 
 
 def warm_start_enabled(environ: Mapping[str, str] = os.environ) -> bool:
