@@ -10,10 +10,13 @@ from game.image_loader import ImageLoadError
 from game.i18n import Msg
 from game.round import Round
 from game.scene import Scene
+from game.ui.layout import LayoutReport, Panel, line_height
 from game.ui.widgets import Button, Menu
 
 IMAGE_BOX = (560, 360)
 SLOTS = {"content": pygame.Rect(50, 110, 560, 360), "style": pygame.Rect(670, 110, 560, 360)}
+BUTTONS_TOP = 560       # the shuffle and pick rows; the footer line goes under them
+FOOTER = pygame.Rect(0, 666, 1280, 52)
 
 
 class SetupScene(Scene):
@@ -135,28 +138,47 @@ class SetupScene(Scene):
             return
         self.menu.handle_event(event)
 
+    def layout(self) -> LayoutReport:
+        """The heading, each picture's caption, title and artist, and the footer line,
+        measured so a long title or a translation is cut with '…', never run into the
+        buttons or the neighbouring picture."""
+        theme = self.app.theme
+        c = theme.colors
+        root = Panel.screen(theme, "setup")
+        back = self.menu.buttons[-1].rect
+        top = root.panel("top", pygame.Rect(50, 14, back.x - 16 - 50, SLOTS["content"].y - 30))
+        seconds = Msg("setup.seconds", seconds=self.round_seconds())
+        room = top.rect.width - min(theme.fonts["body"].size(theme.strings(seconds))[0],
+                                    top.rect.width // 3) - 28     # the heading comes first
+        heading = top.text_in(pygame.Rect(50, 30, room, 0), self.heading, "h1", c.accent)
+        x = heading.rect.right + 28
+        top.text_in(pygame.Rect(x, heading.rect.y, top.rect.right - x, heading.rect.height),
+                    seconds, "body", c.text_dim, valign="centre")
+        for kind, item, caption in (("content", self.content, Msg("setup.paint_this")),
+                                    ("style", self.style, Msg("setup.in_style_of"))):
+            slot = SLOTS[kind]
+            words = shown(item, self.app.strings)     # in the player's language
+            below = root.panel(kind, pygame.Rect(slot.x, slot.bottom + 10, slot.width,
+                                                 BUTTONS_TOP - 4 - slot.bottom - 10))
+            below.text(caption, "small", c.text_dim)
+            # The title steps down a size when all three lines would not fit.
+            lines = line_height(theme, "small") * 2 + line_height(theme, "h2")
+            below.text(words.title, "h2" if lines <= below.rect.height else "body", c.text)
+            below.text(f"{words.artist} · {words.year}", "small", c.text_dim)
+        footer = root.panel("footer", FOOTER)
+        if self.message:
+            footer.text(self.message, "small", c.urgent, lines=2, align="centre")
+        elif not self.app.config.kiosk.enabled:
+            footer.text(Msg("setup.tip"), "small", c.text_dim, lines=2, align="centre")
+        return root.report
+
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, self.heading, (50, 30), "h1", c.accent)
-        theme.blit_text(surface,
-                        self.app.t("setup.seconds", seconds=self.round_seconds()),
-                        (370, 48), "body", c.text_dim)
-        for kind, item, caption in (("content", self.content, Msg("setup.paint_this")),
-                                    ("style", self.style, Msg("setup.in_style_of"))):
+        for kind, item in (("content", self.content), ("style", self.style)):
             slot = SLOTS[kind]
             pygame.draw.rect(surface, c.panel, slot.inflate(16, 16), border_radius=10)
             image = self.app.services.images.surface(item, IMAGE_BOX)
             surface.blit(image, image.get_rect(center=slot.center))
-            theme.blit_text(surface, caption, (slot.x, slot.bottom + 14), "small", c.text_dim)
-            words = shown(item, self.app.strings)     # in the player's language
-            theme.blit_text(surface, words.title, (slot.x, slot.bottom + 34), "h2")
-            theme.blit_text(surface, f"{words.artist} · {words.year}", (slot.x, slot.bottom + 64),
-                            "small", c.text_dim)
+        self.layout().draw_text(surface, theme)
         self.menu.draw(surface, theme)
-        if self.message:
-            message = self.app.strings(self.message)[:150]
-            theme.blit_text(surface, message, (640, 690), "small", c.urgent, "center")
-        elif not self.app.config.kiosk.enabled:
-            theme.blit_text(surface, self.app.t("setup.tip"),
-                            (640, 690), "small", c.text_dim, "center")
