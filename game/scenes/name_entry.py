@@ -20,11 +20,17 @@ from game.round import Round
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
 from game.store import NAME_MAX, NameRejected, ScoreRow, validate_name
+from game.ui.layout import LayoutReport, Panel
 from game.ui.osk import LAYOUTS, OnScreenKeyboard
 from game.ui.widgets import Button, Menu, TextField
 
 log = logging.getLogger(__name__)
 KEYBOARD_RECT = pygame.Rect(40, 400, 1200, 300)
+# Where things go without the on-screen keyboard, and with it (the keyboard takes the bottom).
+CLASSIC = {"frame": pygame.Rect(40, 90, 440, 350), "words": pygame.Rect(560, 90, 680, 440),
+           "field": pygame.Rect(560, 220, 620, 64)}
+WITH_KEYBOARD = {"frame": pygame.Rect(40, 24, 340, 250), "words": pygame.Rect(420, 18, 820, 370),
+                 "field": pygame.Rect(420, 128, 820, 64)}
 
 
 def store_score(app, round_: Round, name: str) -> ScoreRow | Msg:
@@ -157,12 +163,41 @@ class NameEntryScene(Scene):
         if self.keyboard is not None:
             self.keyboard.update(dt)
 
+    def layout(self) -> LayoutReport:
+        """The picture's pair under it; heading, prompt, field, count and error beside it."""
+        theme = self.app.theme
+        c = theme.colors
+        places = CLASSIC if self.keyboard is None else WITH_KEYBOARD
+        frame, field = places["frame"], places["field"]
+        root = Panel.screen(theme, "name_entry")
+        under = root.panel("pair", pygame.Rect(frame.x, frame.bottom + 14, frame.width, 48))
+        under.text(self._pair(), "small", c.text_dim, lines=2)
+        words = root.panel("words", places["words"])
+        words.text(Msg("name_entry.heading"), "h1", c.accent, gap=6)
+        words.y = max(words.y, field.y - 40)
+        words.text(Msg("name_entry.prompt", max=NAME_MAX), "body", c.text_dim, lines=1)
+        words.y = field.bottom + 10
+        words.widget(field)
+        length = len(self.field.text.strip())
+        words.text(f"{length}/{NAME_MAX}", "small", c.urgent if length > NAME_MAX
+                   else c.text_dim, align="right", width=field.width, gap=4)
+        if self.error is not None:
+            words.text(self.error, "body", c.urgent, lines=3 if self.keyboard is None else 2)
+        elif self.keyboard is not None:
+            words.text(Msg("kiosk.done_to_save"), "body", c.text_dim)
+        return root.report
+
     def draw(self, surface: pygame.Surface) -> None:
+        theme = self.app.theme
+        places = CLASSIC if self.keyboard is None else WITH_KEYBOARD
+        pygame.draw.rect(surface, theme.colors.panel, places["frame"].inflate(12, 12),
+                         border_radius=10)
+        surface.blit(self.preview, self.preview.get_rect(center=places["frame"].center))
+        self._draw_field(surface, places["field"])
+        self.layout().draw_text(surface, theme)
         if self.keyboard is not None:
-            self._draw_with_keyboard(surface)
-        else:
-            self._draw_classic(surface)
-        self.menu.draw(surface, self.app.theme)
+            self.keyboard.draw(surface, theme, self.app.strings)
+        self.menu.draw(surface, theme)
 
     def _pair(self) -> str:
         """'photo × painting' in the player's language (the board keeps the catalogue's)."""
@@ -170,46 +205,5 @@ class NameEntryScene(Scene):
                           for item in (self.round.content, self.round.style))
         return f"{content} × {style}"
 
-    def _draw_classic(self, surface: pygame.Surface) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        theme.blit_text(surface, Msg("name_entry.heading"), (560, 90), "h1", c.accent)
-        pygame.draw.rect(surface, c.panel, pygame.Rect(40, 90, 440, 350).inflate(8, 8),
-                         border_radius=10)
-        surface.blit(self.preview, self.preview.get_rect(center=(260, 265)))
-        theme.blit_text(surface, self._pair(), (40, 460), "small", c.text_dim)
-        theme.blit_text(surface, Msg("name_entry.prompt", max=NAME_MAX), (560, 180), "body",
-                        c.text_dim)
-        self._draw_field(surface, pygame.Rect(560, 220, 620, 64))
-        if self.error is not None:
-            for i, line in enumerate(theme.wrap(self.error, "body", 620)[:3]):
-                theme.blit_text(surface, line, (560, 330 + i * 28), "body", c.urgent)
-
-    def _draw_with_keyboard(self, surface: pygame.Surface) -> None:
-        """Picture top left, field top right, the keyboard across the bottom half."""
-        theme = self.app.theme
-        c = theme.colors
-        frame = pygame.Rect(40, 24, 340, 250)
-        pygame.draw.rect(surface, c.panel, frame.inflate(12, 12), border_radius=10)
-        surface.blit(self.preview, self.preview.get_rect(center=frame.center))
-        for i, line in enumerate(theme.wrap(self._pair(), "small", frame.width)[:2]):
-            theme.blit_text(surface, line, (40, 292 + 22 * i), "small", c.text_dim)
-        theme.blit_text(surface, Msg("name_entry.heading"), (420, 24), "h1", c.accent)
-        theme.blit_text(surface, Msg("name_entry.prompt", max=NAME_MAX), (420, 92), "body",
-                        c.text_dim)
-        self._draw_field(surface, pygame.Rect(420, 128, 820, 64))
-        if self.error is not None:
-            for i, line in enumerate(theme.wrap(self.error, "body", 700)[:2]):
-                theme.blit_text(surface, line, (420, 222 + i * 28), "body", c.urgent)
-        else:
-            theme.blit_text(surface, Msg("kiosk.done_to_save"), (420, 222), "body",
-                            c.text_dim)
-        self.keyboard.draw(surface, theme, self.app.strings)
-
     def _draw_field(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        self.field.draw(surface, theme, rect, caret_on=int(self.time * 2) % 2 == 0)
-        length = len(self.field.text.strip())
-        theme.blit_text(surface, f"{length}/{NAME_MAX}", (rect.right, rect.bottom + 10),
-                        "small", c.urgent if length > NAME_MAX else c.text_dim, "topright")
+        self.field.draw(surface, self.app.theme, rect, caret_on=int(self.time * 2) % 2 == 0)
