@@ -3,6 +3,8 @@
 Type a name and press Enter to add a player; click a colour swatch to change it, × to
 remove. Up/Down choose a setting, Left/Right change it. Enter on an empty name starts the
 party once the lobby is valid; what stops it is listed in words.
+Its text is laid out by its fonts (game/ui/layout.py): names are cut with '…' before the
+remove button, and the help lines wrap to their column.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from game.names import NameRejected, validate_name
 from game.party import (MAX_PLAYERS, MAX_ROUNDS, MAX_SECONDS, MIN_ROUNDS, MIN_SECONDS,
                         PARTY_COLOURS, PartySettings, Player, check_settings)
 from game.scene import Scene
+from game.ui.layout import LayoutReport, Panel
 from game.ui.setting_rows import SettingRow, draw_setting_row
 from game.ui.widgets import Button, Menu, TextField, draw_panel
 
@@ -196,45 +199,53 @@ class LobbyScene(Scene):
         self.time += dt
         self.start_button.enabled = not self.problems()
 
-    # -- drawing -------------------------------------------------------------------
-    def draw(self, surface: pygame.Surface) -> None:
+    # -- layout and drawing -----------------------------------------------------------
+    def layout(self) -> LayoutReport:
         theme = self.app.theme
         c = theme.colors
-        theme.blit_text(surface, Msg("party.heading"), (60, 30), "h1", c.accent)
-        theme.blit_text(surface, Msg("party.intro"), (60, 84), "body", c.text_dim)
+        root = Panel.screen(theme, "lobby")
         players = self.settings.players
-        theme.blit_text(surface, Msg("party.players", count=len(players), max=MAX_PLAYERS),
-                        (60, LIST_TOP - 34), "body")
+        top = root.panel("top", pygame.Rect(60, 24, 1180, LIST_TOP - 40 - 24))
+        top.text(Msg("party.heading"), "h1", c.accent, gap=4)
+        top.text(Msg("party.intro"), "body", c.text_dim)
+        left = root.panel("players", pygame.Rect(60, LIST_TOP - 38, 560,
+                                                 FIELD_RECT.y - 30 - (LIST_TOP - 38)))
+        left.text(Msg("party.players", count=len(players), max=MAX_PLAYERS), "body")
         for i, player in enumerate(players):
-            rect = self.player_rect(i)
-            draw_panel(surface, theme, rect)
-            pygame.draw.rect(surface, player.colour, self.swatch_rect(i), border_radius=6)
-            theme.blit_text(surface, player.name, (rect.x + 54, rect.centery), "h2",
-                            player.colour, "midleft")
-            remove = self.remove_rect(i)
-            pygame.draw.rect(surface, c.panel_light, remove, border_radius=6)
-            theme.blit_text(surface, "×", remove.center, "h2", c.text_dim, "center")
+            row, remove = self.player_rect(i), self.remove_rect(i)
+            x = self.swatch_rect(i).right + 14
+            left.text_in(pygame.Rect(x, row.y, remove.x - 8 - x, row.height), player.name,
+                         "h2", player.colour, valign="centre")
+            left.panel(f"remove{i}", remove).text_in(remove, "×", "h2", c.text_dim,
+                                                     align="centre", valign="centre")
         if not players:
-            theme.blit_text(surface, Msg("party.no_players"), (60, LIST_TOP + 10), "body",
-                            c.text_dim)
-        theme.blit_text(surface, Msg("party.type_name"), (FIELD_RECT.x, FIELD_RECT.y - 28),
-                        "small", c.text_dim)
-        self.field.draw(surface, theme, FIELD_RECT, caret_on=int(self.time * 2) % 2 == 0)
-        self.add_button.draw(surface, theme)
-        self._draw_rows(surface)
+            left.text_in(pygame.Rect(60, LIST_TOP + 10, 560, 0), Msg("party.no_players"),
+                         "body", c.text_dim, lines=2)
+        field = root.panel("field", pygame.Rect(FIELD_RECT.x, FIELD_RECT.y - 28,
+                                                FIELD_RECT.width, 26))
+        field.text(Msg("party.type_name"), "small", c.text_dim)
+        rows = self.row_rect(len(self.rows) - 1)
+        right = root.panel("help", pygame.Rect(680, rows.bottom + 8, 560, 550 - rows.bottom - 8))
+        right.text(Msg(f"party.pairs_{self.settings.pair_mode}_help"), "small", c.text_dim,
+                   lines=3, gap=6)
+        right.text(Msg("party.lobby_keys"), "small", c.text_dim, lines=2)
         problems = self.problems()
         message = self.message or (problems[0] if problems else Msg("party.lobby_ok"))
         colour = c.urgent if (self.message or problems) else c.good
-        for k, line in enumerate(theme.wrap(message, "small", 540)[:2]):
-            theme.blit_text(surface, line, (700, 560 + 22 * k), "small", colour)
-        self.menu.draw(surface, theme)
+        root.panel("message", pygame.Rect(700, 556, 540, 60)).text(message, "small", colour,
+                                                                    lines=2)
+        return root.report
 
-    def _draw_rows(self, surface: pygame.Surface) -> None:
+    def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
+        for i, player in enumerate(self.settings.players):
+            draw_panel(surface, theme, self.player_rect(i))
+            pygame.draw.rect(surface, player.colour, self.swatch_rect(i), border_radius=6)
+            pygame.draw.rect(surface, c.panel_light, self.remove_rect(i), border_radius=6)
+        self.layout().draw_text(surface, theme)
+        self.field.draw(surface, theme, FIELD_RECT, caret_on=int(self.time * 2) % 2 == 0)
+        self.add_button.draw(surface, theme)
         for i, row in enumerate(self.rows):
             draw_setting_row(surface, theme, self.row_rect(i), row, i == self.index, inset=20)
-        mode = Msg(f"party.pairs_{self.settings.pair_mode}_help")
-        for k, line in enumerate(self.app.theme.wrap(mode, "small", 560)[:3]):
-            theme.blit_text(surface, line, (680, 382 + 22 * k), "small", c.text_dim)
-        theme.blit_text(surface, Msg("party.lobby_keys"), (680, 460), "small", c.text_dim)
+        self.menu.draw(surface, theme)
