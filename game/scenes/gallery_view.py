@@ -3,6 +3,8 @@
 The large view puts the painting beside the two machines' pictures of the same pair, as
 the reveal did. Entries are read from disk as they are needed (a page of thumbnails, one
 large view), and a damaged entry is skipped with a log line, never shown half.
+Text is laid out by its fonts (game/ui/layout.py): titles and names are cut with '…', and
+a tile's score sits beside its name, never on the title.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from game.i18n import Msg
 from game.kiosk_mode import shown_name
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
+from game.ui.layout import LayoutReport, Panel, line_height, pair_text
 from game.ui.widgets import Button, Menu
 
 log = logging.getLogger(__name__)
@@ -28,8 +31,10 @@ GRID_TOP = 96
 BIG_BOX = pygame.Rect(40, 110, 700, 470)
 MACHINE_BOXES = MappingProxyType({"magenta": pygame.Rect(790, 110, 450, 190),
                                   "gatys": pygame.Rect(790, 360, 450, 190)})
-MACHINE_LABELS = MappingProxyType({"magenta": Msg("machines.magenta"),
-                                   "gatys": Msg("machines.gatys")})
+# The gallery keeps the machines' pictures but not which engine made them, so they are named
+# by what is true of either engine that could have (a model or its offline stand-in).
+MACHINE_LABELS = MappingProxyType({"magenta": Msg("machines.gallery_magenta"),
+                                   "gatys": Msg("machines.gallery_gatys")})
 # Anything a damaged entry can raise while its PNGs are decoded.
 _DAMAGED = (OSError, ValueError, SyntaxError, MemoryError)
 
@@ -136,70 +141,105 @@ class GalleryViewScene(Scene):
                     self.open(entry)
                     return
 
-    # -- drawing -------------------------------------------------------------------------
+    # -- layout and drawing ------------------------------------------------------------
+    def layout(self) -> LayoutReport:
+        theme = self.app.theme
+        c = theme.colors
+        root = Panel.screen(theme, "gallery")
+        if self.selected is not None:
+            self._layout_large(root, self.selected)
+            return root.report
+        top = root.panel("top", pygame.Rect(40, 14, 1200, GRID_TOP - 24))
+        page = None
+        if self.pages > 1:
+            page = top.text_in(pygame.Rect(top.rect.x, 26, top.rect.width, 0),
+                               Msg("kiosk.page", page=self.page + 1, pages=self.pages),
+                               "body", c.text_dim, align="right")
+        width = top.rect.width - (page.rect.width + 20 if page else 0)
+        top.text_in(pygame.Rect(top.rect.x, 24, width, 0), Msg("kiosk.gallery_heading"), "h1",
+                    c.accent)
+        grid = root.panel("grid", pygame.Rect(20, GRID_TOP - 8, 1240, 657 - GRID_TOP))
+        entries = self.page_entries()
+        if not entries:
+            grid.text_in(pygame.Rect(140, 300, 1000, 0), Msg("kiosk.gallery_empty"), "h2",
+                         c.text_dim, lines=4, align="centre")
+        for slot, entry in enumerate(entries):
+            rect = tile_rect(slot)
+            tile = grid.panel(str(slot), pygame.Rect(rect.x - 4, rect.y - 4, rect.width + 8,
+                                                     TILE_PITCH[1] - 2))
+            thumb = self._thumb(entry)
+            if thumb is None:
+                tile.text_in(rect, Msg("kiosk.no_picture"), "small", c.text_dim,
+                             align="centre", valign="centre")
+            else:
+                tile.picture(thumb.get_size(), rect)
+            tile.y = rect.bottom + 6
+            tile.text_in(pygame.Rect(rect.x, tile.y, rect.width, 0),
+                         pair_text(theme, entry.content_title, entry.style_title, "small",
+                                   rect.width), "small", c.text)
+            row = pygame.Rect(rect.x, tile.y + line_height(theme, "small") + 2, rect.width,
+                              tile.rect.bottom - tile.y - line_height(theme, "small") - 2)
+            score = "–" if entry.score is None else f"{entry.score:.1f}"
+            role = "body" if line_height(theme, "body") <= row.height else "small"
+            right = tile.text_in(row, score, role, c.accent, align="right", valign="centre")
+            tile.text_in(pygame.Rect(row.x, row.y, row.width - right.rect.width - 12,
+                                     row.height), shown_name(entry.player), "small",
+                         c.text_dim, valign="centre")
+        return root.report
+
+    def _layout_large(self, root: Panel, entry: GalleryEntry) -> None:
+        theme = self.app.theme
+        c = theme.colors
+        top = root.panel("top", pygame.Rect(40, 14, 1200, BIG_BOX.y - 20))
+        score = (Msg("kiosk.score", score=entry.score) if entry.score is not None
+                 else Msg("kiosk.no_score"))
+        right = top.text_in(pygame.Rect(top.rect.x, 16, top.rect.width, 0), score, "h1",
+                            c.accent, align="right")
+        left = top.panel("words", pygame.Rect(top.rect.x, top.rect.y,
+                                              top.rect.width - right.rect.width - 24,
+                                              top.rect.height))
+        left.text(pair_text(theme, entry.content_title, entry.style_title, "h2",
+                            left.inner.width, "  ×  "), "h2", c.accent, gap=4)
+        left.text(Msg("kiosk.painted_by", name=theme.strings(shown_name(entry.player))),
+                  "body", c.text_dim)
+        big = root.panel("painting", BIG_BOX.inflate(12, 12))
+        big.picture(self.large["painting"].get_size(), BIG_BOX)
+        for engine, box in MACHINE_BOXES.items():
+            machine = root.panel(engine, pygame.Rect(box.x - 6, box.y - 6, box.width + 12,
+                                                     box.height + 12 + 48))
+            image = self.large.get(engine)
+            if image is None:
+                machine.text_in(box, Msg("kiosk.no_picture"), "body", c.text_dim,
+                                align="centre", valign="centre")
+            else:
+                machine.picture(image.get_size(), box)
+            machine.text_in(pygame.Rect(box.x, box.bottom + 12, box.width, 0),
+                            MACHINE_LABELS[engine], "body", c.text)
+
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
         c = theme.colors
+        report = self.layout()
         if self.selected is not None:
-            self._draw_large(surface, self.selected)
+            pygame.draw.rect(surface, c.panel, BIG_BOX.inflate(12, 12), border_radius=10)
+            painting = self.large["painting"]
+            surface.blit(painting, painting.get_rect(center=BIG_BOX.center))
+            for engine, box in MACHINE_BOXES.items():
+                pygame.draw.rect(surface, c.panel, box.inflate(12, 12), border_radius=10)
+                image = self.large.get(engine)
+                if image is not None:
+                    surface.blit(image, image.get_rect(center=box.center))
         else:
-            theme.blit_text(surface, Msg("kiosk.gallery_heading"), (40, 24), "h1", c.accent)
-            if self.pages > 1:
-                theme.blit_text(surface, Msg("kiosk.page", page=self.page + 1,
-                                             pages=self.pages), (1240, 40), "body",
-                                c.text_dim, "topright")
-            self._draw_grid(surface)
+            for slot, entry in enumerate(self.page_entries()):
+                rect = tile_rect(slot)
+                pygame.draw.rect(surface, c.panel, rect.inflate(8, 8), border_radius=8)
+                thumb = self._thumb(entry)
+                if thumb is not None:
+                    surface.blit(thumb, thumb.get_rect(center=rect.center))
+        report.draw_text(surface, theme)
         if self.paging:
             self.pager.draw(surface, theme)
         self.menu.draw(surface, theme)
-
-    def _draw_grid(self, surface: pygame.Surface) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        entries = self.page_entries()
-        if not entries:
-            for i, line in enumerate(theme.wrap(Msg("kiosk.gallery_empty"), "h2", 1000)):
-                theme.blit_text(surface, line, (640, 300 + 40 * i), "h2", c.text_dim, "midtop")
-            return
-        for slot, entry in enumerate(entries):
-            rect = tile_rect(slot)
-            pygame.draw.rect(surface, c.panel, rect.inflate(8, 8), border_radius=8)
-            thumb = self._thumb(entry)
-            if thumb is None:
-                theme.blit_text(surface, Msg("kiosk.no_picture"), rect.center, "small",
-                                c.text_dim, "center")
-            else:
-                surface.blit(thumb, thumb.get_rect(center=rect.center))
-            title = clip_text(theme, f"{entry.content_title} × {entry.style_title}", rect.width)
-            theme.blit_text(surface, title, (rect.x, rect.bottom + 8), "small")
-            name = clip_text(theme, theme.strings(shown_name(entry.player)), rect.width - 70)
-            theme.blit_text(surface, name, (rect.x, rect.bottom + 28), "small", c.text_dim)
-            score = "–" if entry.score is None else f"{entry.score:.1f}"
-            theme.blit_text(surface, score, (rect.right, rect.bottom + 26), "body", c.accent,
-                            "topright")
-
-    def _draw_large(self, surface: pygame.Surface, entry: GalleryEntry) -> None:
-        theme = self.app.theme
-        c = theme.colors
-        title = clip_text(theme, f"{entry.content_title}  ×  {entry.style_title}", 1000, "h2")
-        theme.blit_text(surface, title, (40, 24), "h2", c.accent)
-        byline = Msg("kiosk.painted_by", name=theme.strings(shown_name(entry.player)))
-        theme.blit_text(surface, byline, (40, 64), "body", c.text_dim)
-        score = (Msg("kiosk.score", score=entry.score) if entry.score is not None
-                 else Msg("kiosk.no_score"))
-        theme.blit_text(surface, score, (1240, 30), "h1", c.accent, "topright")
-        pygame.draw.rect(surface, c.panel, BIG_BOX.inflate(12, 12), border_radius=10)
-        painting = self.large["painting"]
-        surface.blit(painting, painting.get_rect(center=BIG_BOX.center))
-        for engine, box in MACHINE_BOXES.items():
-            pygame.draw.rect(surface, c.panel, box.inflate(12, 12), border_radius=10)
-            image = self.large.get(engine)
-            if image is None:
-                theme.blit_text(surface, Msg("kiosk.no_picture"), box.center, "body",
-                                c.text_dim, "center")
-            else:
-                surface.blit(image, image.get_rect(center=box.center))
-            theme.blit_text(surface, MACHINE_LABELS[engine], (box.x, box.bottom + 12), "body")
 
 
 def clip_text(theme, text: str, width: int, role: str = "small") -> str:
