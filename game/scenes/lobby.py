@@ -221,8 +221,7 @@ class LobbyScene(Scene):
         if not players:
             left.text_in(pygame.Rect(60, LIST_TOP + 10, 560, 0), Msg("party.no_players"),
                          "body", c.text_dim, lines=2)
-        field = root.panel("field", pygame.Rect(FIELD_RECT.x, FIELD_RECT.y - 28,
-                                                FIELD_RECT.width, 26))
+        field = root.panel("field", pygame.Rect(FIELD_RECT.x, FIELD_RECT.y - 28, 560, 26))
         field.text(Msg("party.type_name"), "small", c.text_dim)
         rows = self.row_rect(len(self.rows) - 1)
         right = root.panel("help", pygame.Rect(680, rows.bottom + 8, 560, 550 - rows.bottom - 8))

@@ -210,7 +210,9 @@ class PartyPodiumScene(Scene):
                 <= above.rect.height else "body"
             y = above.rect.bottom
             for standing in reversed(standings[:4]):
-                text = f"{standing.name}  {standing.total:.1f}"
+                total = f"  {standing.total:.1f}"        # the name is cut, never the total
+                text = theme.ellipsise(standing.name, role,
+                                       above.rect.width - theme.size(total, role)[0]) + total
                 fitted, _ = theme.fit(text, role, above.rect.width)
                 pitch = theme.line_pitch(fitted[0], role)
                 if y - pitch < above.rect.y:
