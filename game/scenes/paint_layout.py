@@ -37,13 +37,13 @@ def paint_layout(scene) -> LayoutReport:
     root = Panel.screen(theme, "paint")
     top = root.panel("top", TOP_BAR)
     top.widget(TIMER_BAR)
-    pair = top.panel("pair", pygame.Rect(14, 6, TIMER_BAR.x - 26, TOP_BAR.height - 6))
+    pair = top.panel("pair", pygame.Rect(14, 10, TIMER_BAR.x - 26, TOP_BAR.height - 10))
     content, style = (shown(item, scene.app.strings).title    # in the player's language
                       for item in (scene.round.content, scene.round.style))
     pair.text(content, "body", c.text, gap=2)
     pair.text(Msg("paint.in_style_of", title=style), "small", c.text_dim)
-    keys = top.panel("keys", pygame.Rect(TIMER_BAR.right + 12, 6,
-                                         TOP_BAR.right - 12 - TIMER_BAR.right - 12, 56))
+    keys = top.panel("keys", pygame.Rect(TIMER_BAR.right + 12, 12,
+                                         TOP_BAR.right - 12 - TIMER_BAR.right - 12, 50))
     keys.text(Msg("paint.keys"), "small", c.text_dim, lines=2, align="right")
     refs = root.panel("refs", REFERENCES)
     for kind, label in (("content", Msg("paint.photo")), ("style", Msg("paint.style"))):
