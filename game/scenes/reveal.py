@@ -5,7 +5,8 @@ honestly that they are waiting for the models. The score slot (round.scoring) sh
 round score, the three comparisons behind it, the painting's three parts and what cost the
 most, and one sentence on what the score means (game/scenes/reveal_score.py); with no
 score (model missing or damaged, a machine failed, gave up) it says why, and the machines'
-pictures stay on screen all the same.
+pictures stay on screen all the same. Where each of these goes, measured in the current
+language and text size, is game/scenes/reveal_layout.py's: this scene draws its report.
 
 In kiosk mode the finished painting is kept for the gallery when the player leaves the
 reveal (or signs it on the name entry), and with kiosk.names = "anonymous" the sign
