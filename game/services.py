@@ -18,7 +18,7 @@ from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_co
 from game.gallery import Gallery
 from game.i18n import Msg, Strings
 from game.image_loader import ImageLoadError, load_rgb
-from game.nst.machines import Machines
+from game.nst.machines import Machines, service_for
 from game.sound import SoundBoard
 from game.store import Leaderboard
 
@@ -93,7 +93,14 @@ class Services:
         # The NST workers start once the title is on screen (App.run calls warm_up; they
         # spawn in the background), so the title stays fast and the engines are loaded by
         # the time anyone presses Start. STYLE_DUEL_WARM_MACHINES=0: on the setup screen.
-        self.machines = Machines(resolved_data_dir(config) / "nst-cache")
+        # With [farm] url set, a render farm paints and the local workers stand by. Its
+        # client is imported here, on the loop's thread: the service is made in the start
+        # thread, and no two threads may import at once.
+        if config.farm.url:
+            import game.nst.farm_backend  # noqa: F401
+        cache_dir = resolved_data_dir(config) / "nst-cache"
+        self.machines = Machines(cache_dir,
+                                 make_service=lambda: service_for(config.farm, cache_dir))
 
     @property
     def leaderboard(self) -> Leaderboard:

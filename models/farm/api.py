@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from ray import serve
 
 from models.farm.auth import token_index
-from models.farm.dispatch import FarmCore
+from models.farm.dispatch import FarmCore, ReplicasNotReady
 from models.farm.jobs import TooManyJobs
 from models.farm.options import FarmOptions
 from models.farm.uploads import BadRequest, parse_job
@@ -75,7 +75,7 @@ def ingress_deployment(options: FarmOptions):
         @api.get(STATUS)
         async def status(self, request: Request):
             owner_of(request, digests)
-            return self.core.status()
+            return await self.core.status()
 
         @api.post(JOBS, status_code=202)
         async def submit(self, request: Request):
@@ -94,6 +94,8 @@ def ingress_deployment(options: FarmOptions):
                 return await self.core.submit(job, owner)
             except TooManyJobs as error:
                 raise HTTPException(429, str(error)) from None
+            except ReplicasNotReady as error:
+                raise HTTPException(503, str(error)) from None
 
         @api.get(JOBS + "/{job_id}")
         async def job_status(self, job_id: str, request: Request, since: int = 0):

@@ -28,6 +28,13 @@ CACHE_NOTE = "shown from the farm's result cache (painted for an earlier visitor
 # A job the farm has not finished this long after its budget is given up (a replica that
 # hangs): the kiosk then paints it itself.
 GRACE_S = 300.0
+# How long a first job waits for a replica to say what it runs before the kiosk is told
+# to paint it itself (503).
+DESCRIBE_BOUND_S = 30.0
+
+
+class ReplicasNotReady(Exception):
+    """No replica of a role answered; str() is the one-line reason (503)."""
 
 
 def result_json(job_id: str, answer: ReplicaAnswer) -> dict:
@@ -57,8 +64,16 @@ class FarmCore:
         self.served = Counter()                    # role -> results painted
 
     async def fingerprint(self, role: str) -> str:
+        """The role's model files and device as the cache sees them; asked of a replica
+        the first time (ReplicasNotReady when none answers soon: the kiosk paints it)."""
         if role not in self.fingerprints:
-            self.note_replica(await self.handles[role].describe.remote())
+            try:
+                described = await asyncio.wait_for(self.handles[role].describe.remote(),
+                                                   DESCRIBE_BOUND_S)
+            except Exception as error:     # noqa: BLE001 - starting, restarting, lost
+                raise ReplicasNotReady(f"the farm's {role} replicas are not ready "
+                                       f"({type(error).__name__})") from None
+            self.note_replica(described)
         return self.fingerprints[role]
 
     def note_replica(self, described: dict) -> None:
@@ -70,10 +85,11 @@ class FarmCore:
     async def submit(self, job: Job | ScoreJob, owner: str) -> dict:
         """Admit a parsed job (TooManyJobs if over a cap); answered from the cache or run."""
         engine = job.engine if isinstance(job, Job) else SCORE_ENGINE
-        record = self.jobs.admit(job.job_id, owner, engine)
         key = None
         if isinstance(job, Job):
             key = job_key(job, await self.fingerprint(engine))
+        record = self.jobs.admit(job.job_id, owner, engine)
+        if key is not None:
             hit = self.cache.get(key)
             if hit is not None:
                 hit.update(job_id=job.job_id, cached=True,
@@ -149,7 +165,15 @@ class FarmCore:
         record.finish(CANCELLED, reason=CANCELLED_REASON)
         return True
 
-    def status(self) -> dict:
+    async def status(self) -> dict:
+        """Queues, the replicas heard from (a role not heard from yet is asked now),
+        the cache and Magenta's batch sizes: `farm status` and the benchmark read it."""
+        for role in self.handles:
+            if role not in self.fingerprints:
+                try:
+                    await self.fingerprint(role)
+                except ReplicasNotReady:
+                    pass                  # shown as missing; Ray's own view has its state
         return {"queues": self.jobs.queues(), "replicas": list(self.replicas.values()),
                 "cache": self.cache.stats(), "served": dict(self.served),
                 "magenta_batch_sizes": {str(k): v for k, v in sorted(self.batch_sizes.items())},
