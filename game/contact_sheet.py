@@ -5,7 +5,9 @@ that grows with the party: a header with the final standings, then one band per 
 which every distinct content/style pair shows its two machine answers once, followed by
 the paintings of everyone who painted that pair. Every word comes from the catalogue
 (`[contact_sheet]`); names and painting titles are data, shown as they are once made
-printable (a title from a file name that is not UTF-8 would stop pygame's fonts).
+printable (a title from a file name that is not UTF-8 would stop pygame's fonts). A machine
+answer is named for the engine that made it (game/ui/engine_names.py), so an offline
+stand-in's picture is never captioned "Magenta" or "Gatys".
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from PIL import Image
 
 from game.file_names import display_text
 from game.files import fsync_folder, make_folder, new_temp_file
-from game.i18n import Strings
+from game.i18n import Strings, Text
 from game.services import array_to_surface, fit_surface
+from game.ui.engine_names import short_name
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ class SheetCell:
     magenta: np.ndarray | None
     gatys: np.ndarray | None
     pair_key: str                      # cells with the same key share one pair of answers
+    # What made each answer in a word or two (machine_answers); None: the engine's own name.
+    magenta_name: Text | None = None
+    gatys_name: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,8 @@ class _Group:
     magenta: np.ndarray | None
     gatys: np.ndarray | None
     cells: tuple[SheetCell, ...]
+    magenta_name: str = ""
+    gatys_name: str = ""
 
     @property
     def tiles(self) -> int:
@@ -187,6 +195,18 @@ def render_contact_sheet(sheet: PartySheet, strings: Strings,
     return surface
 
 
+def machine_answers(round_) -> dict:
+    """A SheetCell's machine fields from a painted Round (None: nothing was painted): each
+    slot's picture and the one name for what ran in it (a stand-in by its own name)."""
+    slots = round_.slots if round_ is not None else {}
+    answers: dict = {}
+    for engine in ("magenta", "gatys"):
+        slot = slots.get(engine)
+        answers[engine] = slot.image if slot is not None else None
+        answers[f"{engine}_name"] = short_name(slot) if slot is not None else None
+    return answers
+
+
 def save_contact_sheet(surface: pygame.Surface, folder: Path, stem: str) -> Path:
     """Write surface as <folder>/<stem>.png (or <stem>-2.png, ... if taken); the path written.
 
@@ -233,11 +253,20 @@ def _groups(sheet_round: SheetRound, strings: Strings) -> list[_Group]:
         caption = strings.get("contact_sheet.pair", content=first.content_title or untitled,
                               style=first.style_title or untitled)
         # Any cell may carry the answers: the first turn's machines may have failed while a
-        # later turn of the same pair got them from the cache.
-        magenta = next((c.magenta for c in cells if c.magenta is not None), None)
-        gatys = next((c.gatys for c in cells if c.gatys is not None), None)
-        groups.append(_Group(caption, magenta, gatys, tuple(cells)))
+        # later turn of the same pair got them from the cache. The name comes with the picture.
+        answers = [_answer(cells, engine, strings) for engine in ("magenta", "gatys")]
+        groups.append(_Group(caption, answers[0][0], answers[1][0], tuple(cells),
+                             answers[0][1], answers[1][1]))
     return groups
+
+
+def _answer(cells: list[SheetCell], engine: str, strings: Strings
+            ) -> tuple[np.ndarray | None, str]:
+    """One engine's picture for a pair and the name of what made it, in the sheet's language."""
+    source = next((c for c in cells if getattr(c, engine) is not None), cells[0])
+    name = getattr(source, f"{engine}_name")
+    return (getattr(source, engine),
+            strings(name) if name is not None else strings.get(f"contact_sheet.{engine}"))
 
 
 def _metrics(thumb_width: int, fonts: SheetFonts) -> _Metrics:
@@ -336,8 +365,8 @@ def _draw_header(surface: pygame.Surface, sheet: PartySheet, strings: Strings,
 
 def _tiles(group: _Group, strings: Strings) -> list[_Tile]:
     """The machines' answers first, then each painting: the answers are what they aimed at."""
-    tiles = [_Tile(group.magenta, strings.get("contact_sheet.magenta"), TEXT, None),
-             _Tile(group.gatys, strings.get("contact_sheet.gatys"), TEXT, None)]
+    tiles = [_Tile(group.magenta, group.magenta_name, TEXT, None),
+             _Tile(group.gatys, group.gatys_name, TEXT, None)]
     tiles += [_Tile(cell.painting, cell.player, cell.colour, _score_text(cell.score, strings))
               for cell in group.cells]
     return tiles

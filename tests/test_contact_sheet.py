@@ -54,11 +54,11 @@ def count(surface: pygame.Surface, colour: tuple[int, int, int]) -> int:
 
 
 def cell(player: int, pair: str, painting=None, score: float | None = 5.0,
-         magenta=None, gatys=None) -> SheetCell:
+         magenta=None, gatys=None, **names) -> SheetCell:
     return SheetCell(player=f"Player {player}", colour=PLAYER_COLOURS[player % 8],
                      painting=painting, score=score, content_title="Starry Night",
                      style_title="The Great Wave", magenta=magenta, gatys=gatys,
-                     pair_key=pair)
+                     pair_key=pair, **names)
 
 
 def standings(players: int) -> list[SheetStanding]:
@@ -171,6 +171,45 @@ def test_too_many_rounds_shrink_the_thumbnails_instead_of_growing_past_the_cap(s
     # Full-size thumbnails would need well over MAX_HEIGHT for this many rounds.
     surface = render_contact_sheet(party(8, 20, shared=False), strings)
     assert MAX_HEIGHT * 0.5 < surface.get_height() <= MAX_HEIGHT
+
+
+class Recording:
+    """A sheet font that remembers every text it was asked to draw."""
+
+    def __init__(self, font: pygame.font.Font, drawn: list[str]) -> None:
+        self.font, self.drawn = font, drawn
+
+    def render(self, text, *args):
+        self.drawn.append(text)
+        return self.font.render(text, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.font, name)
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_a_round_painted_by_stand_ins_names_them_never_magenta_or_gatys(language):
+    from types import SimpleNamespace
+
+    from game.i18n import Msg
+    from game.round import EngineSlot
+    slots = {"magenta": EngineSlot("magenta", Msg("machines.label_studio"), "done",
+                                   image=solid(MAGENTA_ANSWER)),
+             "gatys": EngineSlot("gatys", Msg("machines.label_untrained"), "done",
+                                 image=solid(GATYS_ANSWER))}
+    answers = contact_sheet.machine_answers(SimpleNamespace(slots=slots))
+    # The pair's first turn got no pictures: the names come with the pictures, from the next.
+    cells = [cell(0, "p", painting=noise(1)), cell(1, "p", painting=noise(2), **answers)]
+    drawn: list[str] = []
+    default = SheetFonts.default()
+    fonts = SheetFonts(*(Recording(getattr(default, field.name), drawn)
+                         for field in dataclasses.fields(SheetFonts)))
+    strings = Strings(language)
+    surface = render_contact_sheet(PartySheet("t", [SheetRound(1, cells)], []), strings, fonts)
+    assert count(surface, MAGENTA_ANSWER) == count(surface, GATYS_ANSWER) == THUMB_AREA
+    assert strings.get("machines.short_studio") in drawn
+    assert strings.get("machines.short_untrained") in drawn
+    assert not {"Magenta", "Gatys"} & set(drawn)
 
 
 def test_romanian_strings_render_with_their_diacritics():
