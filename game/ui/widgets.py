@@ -9,7 +9,27 @@ import pygame
 
 from game.file_names import display_text
 from game.i18n import Text
-from game.ui.theme import Theme
+from game.ui.theme import ELLIPSIS, Theme
+
+
+PAD = 8          # between a button's edge and its text
+HINT_GAP = 8     # between a label and its key hint beside it
+
+
+def measure(theme: Theme, text: str, role: str) -> tuple[int, int]:
+    """A line's size as drawn: a rendered line can be a pixel or two taller than the font
+    measures it, and lines placed by the measure alone then touch."""
+    return theme.text(text, role).get_size()
+
+
+@dataclass
+class Placed:
+    """One line of a button's text, fitted: what it says, its font role and where it goes."""
+
+    text: str
+    role: str
+    rect: pygame.Rect
+    hint: bool = False              # the key hint (drawn in the accent colour)
 
 
 @dataclass
@@ -22,6 +42,9 @@ class Button:
     enabled: bool = True
     note: Text = ""                 # shown under a disabled button (why it is disabled)
     selected: bool = False          # a toggle's on state (tool buttons)
+    # The last fit, by what it depends on: the label is fitted again only when its words,
+    # the button's size or the text size change, not every frame.
+    _fitted: tuple = field(default=(), init=False, repr=False, compare=False)
 
     def draw(self, surface: pygame.Surface, theme: Theme, focused: bool = False) -> None:
         c = theme.colors
@@ -35,21 +58,79 @@ class Button:
             fill, edge, ink = c.panel, c.panel_light, c.text
         pygame.draw.rect(surface, fill, self.rect, border_radius=8)
         pygame.draw.rect(surface, edge, self.rect, width=2, border_radius=8)
-        role = "body" if self.rect.height >= 40 else "small"
-        if self.key_hint:
-            hint = theme.text(self.key_hint, "small", c.accent if self.enabled else c.disabled)
-            label = theme.text(self.label, role, ink)
-            gap = 10
-            total = label.get_width() + gap + hint.get_width()
-            x = self.rect.centerx - total // 2
-            surface.blit(label, label.get_rect(midleft=(x, self.rect.centery)))
-            surface.blit(hint, hint.get_rect(midleft=(x + label.get_width() + gap,
-                                                      self.rect.centery + 1)))
-        else:
-            theme.blit_text(surface, self.label, self.rect.center, role, ink, "center")
+        hint_ink = c.accent if self.enabled else c.disabled
+        for line in self.fit(theme):
+            surface.blit(theme.text(line.text, line.role, hint_ink if line.hint else ink),
+                         line.rect)
         if self.note and not self.enabled:
             theme.blit_text(surface, self.note, (self.rect.centerx, self.rect.bottom + 4),
                             "small", c.text_dim, "midtop")
+
+    def fit(self, theme: Theme) -> list[Placed]:
+        """The label and key hint placed inside the button, never outside it: side by side
+        if they fit, else the hint under the label, else both a size down, else the label
+        cut with '…' (a Romanian label or the large text size is wider than the button)."""
+        label = theme.strings(self.label)
+        key = (label, self.key_hint, tuple(self.rect), theme.text_size)
+        if self._fitted and self._fitted[0] == key:
+            return self._fitted[1]
+        placed = self._fit(theme, label)
+        self._fitted = (key, placed)
+        return placed
+
+    def _fit(self, theme: Theme, label: str) -> list[Placed]:
+        room = self.rect.inflate(-2 * PAD, -4)
+        roles = ("body", "small") if self.rect.height >= 40 else ("small",)
+        hint = self.key_hint
+        hint_size = measure(theme, hint, "small") if hint else (0, 0)
+        for role in roles:
+            size = measure(theme, label, role)
+            if not hint:
+                if size[0] <= room.width and size[1] <= room.height:
+                    return self._row(theme, [(label, role, False)])
+                continue
+            if (size[0] + HINT_GAP + hint_size[0] <= room.width
+                    and max(size[1], hint_size[1]) <= room.height):
+                return self._row(theme, [(label, role, False), (hint, "small", True)])
+            if (max(size[0], hint_size[0]) <= room.width
+                    and size[1] + hint_size[1] <= room.height):
+                return self._column(theme, [(label, role, False), (hint, "small", True)])
+        role = roles[-1]
+        height = measure(theme, label, role)[1]
+        if hint and height + hint_size[1] <= room.height and hint_size[0] <= room.width:
+            return self._column(theme, [(theme.ellipsise(label, role, room.width), role, False),
+                                        (hint, "small", True)])
+        left = room.width - HINT_GAP - hint_size[0]
+        if hint and left >= measure(theme, "W" + ELLIPSIS, role)[0]:
+            return self._row(theme, [(theme.ellipsise(label, role, left), role, False),
+                                     (hint, "small", True)])
+        # No room for the key hint: the key still works, and the label says what it does.
+        return self._row(theme, [(theme.ellipsise(label, role, room.width), role, False)])
+
+    def _row(self, theme: Theme, parts: list[tuple[str, str, bool]]) -> list[Placed]:
+        """Side by side, centred in the button (the hint one pixel low: it reads level)."""
+        sizes = [measure(theme, text, role) for text, role, _ in parts]
+        x = self.rect.centerx - (sum(w for w, _ in sizes) + HINT_GAP * (len(parts) - 1)) // 2
+        placed = []
+        for (text, role, is_hint), (w, h) in zip(parts, sizes):
+            rect = pygame.Rect(x, 0, w, h)
+            rect.centery = self.rect.centery + (1 if is_hint else 0)
+            rect.clamp_ip(self.rect)
+            placed.append(Placed(text, role, rect, is_hint))
+            x += w + HINT_GAP
+        return placed
+
+    def _column(self, theme: Theme, parts: list[tuple[str, str, bool]]) -> list[Placed]:
+        """One under the other, centred in the button."""
+        sizes = [measure(theme, text, role) for text, role, _ in parts]
+        y = self.rect.centery - sum(h for _, h in sizes) // 2
+        placed = []
+        for (text, role, is_hint), (w, h) in zip(parts, sizes):
+            rect = pygame.Rect(0, y, w, h)
+            rect.centerx = self.rect.centerx
+            placed.append(Placed(text, role, rect, is_hint))
+            y += h
+        return placed
 
     def press(self) -> bool:
         if self.enabled:
