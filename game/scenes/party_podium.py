@@ -18,7 +18,7 @@ import pygame
 
 from game.config import resolved_data_dir
 from game.contact_sheet import (PartySheet, SheetCell, SheetRound, SheetStanding,
-                                render_contact_sheet, save_contact_sheet)
+                                machine_answers, render_contact_sheet, save_contact_sheet)
 from game.i18n import Msg
 from game.party_session import PartySession
 from game.scene import Scene
@@ -51,13 +51,12 @@ def contact_sheet(session: PartySession, title: str) -> PartySheet:
         for turn in sorted(party.round_turns(r), key=lambda t: t.player_index):
             round_ = turn.painting_ref
             player = session.player(turn.player_index)
-            slots = round_.slots if round_ is not None else {}
             content, style = session.items(turn)
+            # machine_answers names each picture for what made it (a stand-in by its own name)
             cells.append(SheetCell(
                 player.name, player.colour, None if round_ is None else round_.painting,
-                turn.score, content.title, style.title,
-                slots["magenta"].image if slots else None,
-                slots["gatys"].image if slots else None, turn.pair_key))
+                turn.score, content.title, style.title, pair_key=turn.pair_key,
+                **machine_answers(round_)))
         rounds.append(SheetRound(r + 1, cells))
     standings = [SheetStanding(s.name, s.colour, s.total, s.rank, s.tied)
                  for s in party.standings()]
