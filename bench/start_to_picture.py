@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # stdout is the JSON alone
 
 SHARED = Path(os.environ.get("STYLE_DUEL_SHARED_MODELS", ROOT.parent / "shared" / "models"))
 FRAME_S = 1 / 60
