@@ -36,6 +36,10 @@ MASTERPIECES, STUDIO, PHOTOS, MUSEUM, PLAYER = (
 COLLECTIONS = (MASTERPIECES, STUDIO, PHOTOS, MUSEUM, PLAYER)
 _BUNDLED_COLLECTIONS = {"style": (MASTERPIECES, STUDIO), "content": (PHOTOS,)}
 _DEFAULT_COLLECTION = {"style": STUDIO, "content": PHOTOS}
+# Where a random round's painting comes from: the title and attract screens promise a
+# famous painting, and a museum's own style folder is its famous paintings. Studio styles
+# stay in the picker and on --style; they are drawn only when neither collection has any.
+ROUND_STYLE_COLLECTIONS = (MASTERPIECES, MUSEUM)
 
 _REQUIRED_FIELDS = ("id", "file", "title", "artist", "year", "licence", "source")
 _USER_ID_PREFIX = "user:"
@@ -87,18 +91,32 @@ class Catalogue:
         raise KeyError(f"no art item with id {item_id!r}")
 
     def random_pair(self, rng: random.Random) -> tuple[ArtItem, ArtItem]:
-        """A (content, style) pair; the same rng state always gives the same pair."""
+        """A (content, style) pair; the same rng state always gives the same pair.
+
+        The style is a famous painting (round_styles); setup, party and kiosk rounds and the
+        demo all draw here.
+        """
         content = _choose(self.content, None, rng, "content")
-        style = _choose(self.styles, None, rng, "style")
+        style = _choose(self.round_styles(), None, rng, "style")
         return content, style
+
+    def round_styles(self) -> list[ArtItem]:
+        """The paintings a random round draws from: ROUND_STYLE_COLLECTIONS, else all."""
+        preferred = [item for item in self.styles
+                     if item.group() in ROUND_STYLE_COLLECTIONS]
+        return preferred or list(self.styles)
 
     def shuffle_content(self, current: ArtItem | None, rng: random.Random) -> ArtItem:
         """Another content item, different from current whenever there is a choice."""
         return _choose(self.content, current, rng, "content")
 
     def shuffle_style(self, current: ArtItem | None, rng: random.Random) -> ArtItem:
-        """Another style item, different from current whenever there is a choice."""
-        return _choose(self.styles, current, rng, "style")
+        """Another painting for a round (round_styles), different from current if it can be.
+
+        A studio style picked in the picker is shuffled to a famous painting: a shuffle is a
+        random pick like the round's first.
+        """
+        return _choose(self.round_styles(), current, rng, "style")
 
     def collection(self, name: str) -> list[ArtItem]:
         """The items of one collection (MASTERPIECES, STUDIO, ...), in catalogue order."""
