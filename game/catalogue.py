@@ -153,6 +153,21 @@ def shown(item: ArtItem, strings: Strings) -> Shown:
     return Shown(title, artist, shown_year(item.year, strings))
 
 
+def stored_title(catalogue: Catalogue, item_id: str, stored: str, strings: Strings) -> str:
+    """A saved painting's photo or painting title, in the language the player reads now.
+
+    The leaderboard and the gallery keep the title in the language of the moment it was
+    saved; where they also kept the id of a bundled picture, that picture's title is shown
+    through the catalogue instead. A player's or museum's own picture, an id the catalogue
+    no longer lists, and an entry saved without an id keep the title as stored.
+    """
+    try:
+        item = catalogue.item(item_id)
+    except KeyError:
+        return stored
+    return stored if item.user else shown(item, strings).title
+
+
 def shown_year(year: str, strings: Strings) -> str:
     """'n.d.' and 'c. 1831' in the player's language; any other year as it is."""
     if year == "n.d.":

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from brushes.record import StrokeRecord
-from game.file_names import display_text
+from game.file_names import display_text, escaped_text
 from game.files import fsync_folder, make_folder, open_new_file
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ class GalleryEntry:
     canvas_size: tuple[int, int]  # (width, height): the time-lapse replays on Canvas(w, h, seed)
     canvas_seed: int
     folder: Path
+    # The pair's catalogue ids, so a bundled picture's title follows the player's language
+    # (catalogue.stored_title); "" in entries saved before they were kept.
+    content_id: str = ""
+    style_id: str = ""
 
     # Loaders read on demand: the kiosk cycles many entries and must not hold them all.
     def painting(self) -> np.ndarray:
@@ -144,7 +148,8 @@ def _read_meta(folder: Path) -> tuple[dict, GalleryEntry]:
         style_title=display_text(str(meta["style_title"])),
         player=display_text(str(meta["player"])), score=_checked_score(meta["score"]),
         mode=str(meta["mode"]), canvas_size=(width, height),
-        canvas_seed=int(meta["canvas_seed"]), folder=folder)
+        canvas_seed=int(meta["canvas_seed"]), folder=folder,
+        content_id=str(meta.get("content_id", "")), style_id=str(meta.get("style_id", "")))
 
 
 def _delete(folder: Path) -> bool:
@@ -196,7 +201,8 @@ class Gallery:
             strokes: list[StrokeRecord], *, canvas_size: tuple[int, int], canvas_seed: int,
             content_title: str, style_title: str, player: str = "",
             score: float | None = None, mode: str = "kiosk",
-            when: datetime | None = None) -> GalleryEntry:
+            when: datetime | None = None, content_id: str = "",
+            style_id: str = "") -> GalleryEntry:
         """Save a finished painting; raises GalleryError if the folder cannot be written."""
         image = _checked_image("a painting", painting)
         width, height = (int(v) for v in canvas_size)
@@ -212,6 +218,8 @@ class Gallery:
                 "content_title": display_text(content_title),
                 "style_title": display_text(style_title), "player": display_text(player),
                 "score": _checked_score(score),
+                # Optional keys: a reader that predates them ignores them, so still version 1.
+                "content_id": escaped_text(content_id), "style_id": escaped_text(style_id),
                 "mode": mode, "canvas_size": [width, height], "canvas_seed": int(canvas_seed)}
         # Encoded before touching the disk, so bad input never leaves a folder behind;
         # mtime=0 because the same log should always give the same bytes.

@@ -177,6 +177,7 @@ class KioskController:
                 painting, machines, list(stroke_log or []), canvas_size=size,
                 canvas_seed=getattr(round_, "canvas_seed", 0),
                 content_title=round_.content.title, style_title=round_.style.title,
+                content_id=round_.content.id, style_id=round_.style.id,
                 player=player, score=round_.score, mode="kiosk")
         except (GalleryError, OSError, ValueError) as exc:
             log.error("could not add the painting to the gallery: %s", exc)

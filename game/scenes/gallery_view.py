@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import pygame
 
+from game.catalogue import stored_title
 from game.file_names import display_text
 from game.gallery import GalleryEntry
 from game.i18n import Msg
@@ -175,8 +176,8 @@ class GalleryViewScene(Scene):
                 tile.picture(thumb.get_size(), rect)
             tile.y = rect.bottom + 6
             tile.text_in(pygame.Rect(rect.x, tile.y, rect.width, 0),
-                         pair_text(theme, entry.content_title, entry.style_title, "small",
-                                   rect.width), "small", c.text)
+                         pair_text(theme, *self.titles(entry), "small", rect.width), "small",
+                         c.text)
             row = pygame.Rect(rect.x, tile.y + line_height(theme, "small") + 2, rect.width,
                               tile.rect.bottom - tile.y - line_height(theme, "small") - 2)
             score = "–" if entry.score is None else f"{entry.score:.1f}"
@@ -186,6 +187,12 @@ class GalleryViewScene(Scene):
                                      row.height), shown_name(entry.player), "small",
                          c.text_dim, valign="centre")
         return root.report
+
+    def titles(self, entry: GalleryEntry) -> tuple[str, str]:
+        """The entry's pair in the player's language where it is bundled art (stored_title)."""
+        catalogue, strings = self.app.services.catalogue, self.app.strings
+        return (stored_title(catalogue, entry.content_id, entry.content_title, strings),
+                stored_title(catalogue, entry.style_id, entry.style_title, strings))
 
     def _layout_large(self, root: Panel, entry: GalleryEntry) -> None:
         theme = self.app.theme
@@ -198,8 +205,8 @@ class GalleryViewScene(Scene):
         left = top.panel("words", pygame.Rect(top.rect.x, top.rect.y,
                                               top.rect.width - right.rect.width - 24,
                                               top.rect.height))
-        left.text(pair_text(theme, entry.content_title, entry.style_title, "h2",
-                            left.inner.width, "  ×  "), "h2", c.accent, gap=4)
+        left.text(pair_text(theme, *self.titles(entry), "h2", left.inner.width, "  ×  "),
+                  "h2", c.accent, gap=4)
         left.text(Msg("kiosk.painted_by", name=theme.strings(shown_name(entry.player))),
                   "body", c.text_dim)
         big = root.panel("painting", BIG_BOX.inflate(12, 12))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import pygame
 
+from game.catalogue import stored_title
 from game.image_loader import ImageLoadError, load_rgb
 from game.i18n import Msg
 from game.kiosk_mode import ANONYMOUS_NAME
@@ -137,8 +138,15 @@ class LeaderboardScene(Scene):
             name = (Msg("kiosk.anonymous")
                     if row.mode == "kiosk" and row.name == ANONYMOUS_NAME else row.name)
             words.text(name, "body", c.text, gap=1)
-            words.text(pair_text(theme, row.content_title, row.style_title, "small",
-                                 words.inner.width), "small", c.text_dim)
+            content, style = self.titles(row)
+            words.text(pair_text(theme, content, style, "small", words.inner.width), "small",
+                       c.text_dim)
+
+    def titles(self, row) -> tuple[str, str]:
+        """The row's pair in the player's language where it is bundled art (stored_title)."""
+        catalogue, strings = self.app.services.catalogue, self.app.strings
+        return (stored_title(catalogue, row.content_id, row.content_title, strings),
+                stored_title(catalogue, row.style_id, row.style_title, strings))
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
