@@ -27,7 +27,7 @@ from game.idle import is_input_event
 from game.kiosk import ATTRACT_PROMPT, ROUND_ENDED_IDLE
 from game.kiosk_mode import shown_name
 from game.scene import Scene
-from game.scenes.gallery_view import clip_text
+from game.scenes.gallery_view import clip_text, entry_titles
 from game.services import array_to_surface, fit_surface
 
 log = logging.getLogger(__name__)
@@ -232,7 +232,8 @@ class AttractScene(Scene):
         theme = self.app.theme
         c = theme.colors
         entry = showing.entry
-        title = clip_text(theme, f"{entry.content_title}  ×  {entry.style_title}", 960, "h2")
+        content, style = entry_titles(self.app, entry)
+        title = clip_text(theme, f"{content}  ×  {style}", 960, "h2")
         theme.blit_text(surface, title, (40, 24), "h2", c.accent)
         byline = Msg("kiosk.painted_by", name=theme.strings(shown_name(entry.player)))
         theme.blit_text(surface, byline, (40, 64), "body", c.text_dim)

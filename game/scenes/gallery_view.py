@@ -189,10 +189,7 @@ class GalleryViewScene(Scene):
         return root.report
 
     def titles(self, entry: GalleryEntry) -> tuple[str, str]:
-        """The entry's pair in the player's language where it is bundled art (stored_title)."""
-        catalogue, strings = self.app.services.catalogue, self.app.strings
-        return (stored_title(catalogue, entry.content_id, entry.content_title, strings),
-                stored_title(catalogue, entry.style_id, entry.style_title, strings))
+        return entry_titles(self.app, entry)
 
     def _layout_large(self, root: Panel, entry: GalleryEntry) -> None:
         theme = self.app.theme
@@ -258,3 +255,11 @@ def clip_text(theme, text: str, width: int, role: str = "small") -> str:
     while text and font.size(text + "…")[0] > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def entry_titles(app, entry: GalleryEntry) -> tuple[str, str]:
+    """A gallery entry's pair in the player's language where it is bundled art (stored_title):
+    the gallery and the attract loop show the same words."""
+    catalogue, strings = app.services.catalogue, app.strings
+    return (stored_title(catalogue, entry.content_id, entry.content_title, strings),
+            stored_title(catalogue, entry.style_id, entry.style_title, strings))
