@@ -101,6 +101,8 @@ def add_game_options(parser: argparse.ArgumentParser) -> None:
                         help="stay in a window")
     parser.add_argument("--content", type=Path, metavar="IMAGE", help="your own photo to paint")
     parser.add_argument("--style", type=Path, metavar="IMAGE", help="your own style painting")
+    parser.add_argument("--attempt", type=Path, metavar="IMAGE",
+                        help="a picture made elsewhere, scored as your attempt (not in a kiosk)")
     parser.add_argument("--seed", type=int, help="fixes the random choices (pairs, paper)")
     parser.add_argument("--kiosk", action="store_true",
                         help="museum kiosk mode (fullscreen; quit with the admin key chord)")
@@ -270,7 +272,7 @@ def run_play(args: argparse.Namespace, rest: list[str]) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return run_game(config, args.config, warnings, seed=args.seed, content=args.content,
-                    style=args.style)
+                    style=args.style, attempt=args.attempt)
 
 
 def with_game_overrides(args: argparse.Namespace, demo: bool) -> argparse.Namespace:
@@ -328,7 +330,7 @@ def run_demo(args: argparse.Namespace, rest: list[str]) -> int:
 
         code = run_game(config, paths.default_config_path(), warnings, seed=args.seed,
                         content=args.content, style=args.style, director=director,
-                        fast_clock=not args.realtime)
+                        fast_clock=not args.realtime, attempt=args.attempt)
     finally:
         if args.keep_data is None:
             shutil.rmtree(home, ignore_errors=True)

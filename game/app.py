@@ -56,6 +56,7 @@ class AppOptions:
     seed: int | None = None
     content_path: Path | None = None        # a player's own photo from the command line
     style_path: Path | None = None
+    attempt_path: Path | None = None        # a picture made elsewhere, as the player's attempt
     notices: list[str] = field(default_factory=list)   # start-up messages for the title
 
 

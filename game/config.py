@@ -28,6 +28,9 @@ from game.round import MAX_SECONDS, MIN_SECONDS
 from game.text_files import TextFileError, read_small_text
 
 TEXT_SIZES = ("small", "medium", "large")
+# What a round's style is: one famous painting, an artist's several paintings together
+# (both machines blend them), or a fair coin between the two for each round.
+STYLE_KINDS = ("single", "artist", "mixed")
 LEADERBOARD_FILENAME = "leaderboard.sqlite3"
 
 
@@ -36,6 +39,8 @@ class RoundSettings:
     # 90 s is enough to block in shapes yet keeps a queue of players moving; the range
     # matches what game.round.Round accepts.
     seconds: int = field(default=90, metadata=field_limits(low=MIN_SECONDS, high=MAX_SECONDS))
+    # One painting by default: the round a first-time player understands at a glance.
+    style_kind: str = field(default="single", metadata=field_limits(choices=STYLE_KINDS))
 
 
 @dataclass

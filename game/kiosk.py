@@ -54,6 +54,10 @@ class KioskSettings:
     gallery_size: int = field(default=24, metadata=field_limits(low=1, high=500))
     # Tourists: let players switch language from the title screen.
     language_button: bool = True
+    # Where "Save the duel" also copies a visitor's replay and triptych: the mount point of a
+    # USB stick the staff plug in. Empty (off) by default: a kiosk writes nowhere a visitor's
+    # file could leave the building unless the staff decide so.
+    usb_dir: str = ""
 
 
 def _show(value: Any) -> str:

@@ -68,7 +68,7 @@ def build_services(config: GameConfig, config_path: Path, notices: list[str]):
 
 def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *,
              seed: int | None = None, content: Path | None = None, style: Path | None = None,
-             director=None, fast_clock: bool = False) -> int:
+             director=None, fast_clock: bool = False, attempt: Path | None = None) -> int:
     """Runs the game until the player quits; returns the process exit code."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.app import App, AppOptions, FastClock
@@ -92,6 +92,7 @@ def run_game(config: GameConfig, config_path: Path | None, notices: list[str], *
         try:
             app = App(services, AppOptions(config_path=config_path, seed=seed,
                                            content_path=content, style_path=style,
+                                           attempt_path=attempt,
                                            notices=notices),
                       clock=FastClock() if fast_clock else None)
             if director is not None:

@@ -43,6 +43,11 @@ class PartySettings:
     rounds: int = 3
     seconds: int = 90
     pair_mode: PairMode = "same"
+    # What each round's style is (game.config.STYLE_KINDS): one painting, an artist, mixed.
+    style_kind: str = "single"
+    # The host may let players bring a picture made elsewhere instead of painting (off: a
+    # party is about painting together; a host who has a drawer of sketches can allow it).
+    allow_uploads: bool = False
 
 
 @dataclass
@@ -293,7 +298,8 @@ class Party:
         standings = {s.player_index: s for s in self.standings()}
         return {
             "rounds": self.settings.rounds, "seconds": self.settings.seconds,
-            "pair_mode": self.settings.pair_mode,
+            "pair_mode": self.settings.pair_mode, "style_kind": self.settings.style_kind,
+            "allow_uploads": self.settings.allow_uploads,
             "players": [{"name": p.name.strip(), "colour": list(p.colour),
                          "total": standings[i].total, "rank": standings[i].rank,
                          "tied": standings[i].tied}

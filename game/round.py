@@ -24,6 +24,10 @@ SlotStatus = Literal["waiting", "running", "done", "failed"]
 # waiting: the machines are not finished; scoring: the job is out; none: nothing to score
 # (gave up, or both machines failed)
 ScoreStatus = Literal["waiting", "scoring", "done", "failed", "none"]
+# How the player's picture came to be: painted on the canvas, or an image they brought
+# (painted on paper or in another app); the leaderboard tags and can filter the latter.
+Origin = Literal["painted", "uploaded"]
+ORIGINS: tuple[str, ...] = ("painted", "uploaded")
 WAITING = Msg("machines.waiting")
 # What the reveal tells a player about the score, in one sentence.
 SCORE_SENTENCE = Msg("reveal.score_sentence")
@@ -53,6 +57,9 @@ class EngineSlot:
     job_id: str | None = None  # the NST job filling this slot; answers for others are ignored
     iteration: int = 0  # optimiser iterations so far (Gatys keeps refining on screen)
     settings_text: Text = ""  # one line: the settings that made the picture
+    # The picture forming (models.messages.Snapshot, oldest first) for the duel replay;
+    # Gatys's Result carries them, one-shot engines have none.
+    snapshots: list = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +140,7 @@ class Round:
         # (the leaderboard row then gets its score).
         self.score_listeners: list = []
         self.gave_up = False
+        self.origin: Origin = "painted"
         # The canvas that painted it, so the stroke log can be replayed (kiosk time-lapse).
         self.canvas_seed = 0
         self.canvas_size: tuple[int, int] | None = None     # (w, h)

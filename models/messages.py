@@ -47,6 +47,11 @@ WHERE_LOCAL = "this computer"
 # A worker whose helper thread (inbox, heartbeat) died ends itself with this exit code
 # (EX_SOFTWARE): a worker that beats but reads no jobs would freeze the round for ever.
 THREAD_DIED_EXIT = 70
+# The duel replay's reel of Gatys's picture forming: at most this many snapshots a Result
+# carries (evenly spread over the run, first and last kept), each at most this long a side.
+# 40 x 192 x 144 x 3 bytes is about 3.3 MB through the pipe, once per round.
+MAX_SNAPSHOTS = 40
+SNAPSHOT_SIDE = 192
 
 
 # -- game -> worker ---------------------------------------------------------------------------
@@ -134,6 +139,14 @@ class Progress:
 
 
 @dataclass
+class Snapshot:
+    """One picture of an optimisation under way, for the duel replay."""
+    seconds: float               # engine seconds when it was taken (the replay's clock)
+    iteration: int               # optimiser iterations by then
+    image: np.ndarray            # (h, w, 3) uint8, long side <= SNAPSHOT_SIDE
+
+
+@dataclass
 class Result:
     job_id: str
     engine: str                  # "magenta" | "gatys": the slot it fills
@@ -148,6 +161,8 @@ class Result:
     # "farm GPU" / "farm CPU" by a render farm (models.farm), "this computer" by the local
     # workers of a kiosk whose farm could not paint it (WHERE_LOCAL).
     where: str = ""
+    # Gatys's picture forming, oldest first (<= MAX_SNAPSHOTS); empty for one-shot engines.
+    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 @dataclass

@@ -84,6 +84,8 @@ def test_load_without_path_reads_the_per_user_file(home: Path) -> None:
 def test_a_full_config_round_trips(tmp_path: Path) -> None:
     config = GameConfig()
     config.round.seconds = 120
+    config.round.style_kind = "artist"
+    config.kiosk.usb_dir = "/media/usb stick"
     config.display.fullscreen = True
     config.display.text_size = "large"
     config.sound.volume = 0.35
@@ -137,6 +139,13 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp(
         ("[round]\nseconds = 90.5",
          "config.toml: round.seconds = 90.5 should be a whole number; using 90",
          "round", "seconds", 90),
+        ('[round]\nstyle_kind = "van gogh"',
+         'config.toml: round.style_kind = "van gogh" is not one of single, artist, mixed; '
+         'using "single"',
+         "round", "style_kind", "single"),
+        ('[kiosk]\nusb_dir = 1',
+         'config.toml: kiosk.usb_dir = 1 should be text in quotes; using ""',
+         "kiosk", "usb_dir", ""),
         ("[round]\nseconds = true",
          "config.toml: round.seconds = true should be a whole number; using 90",
          "round", "seconds", 90),

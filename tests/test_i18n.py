@@ -94,7 +94,8 @@ def test_settings_switch_the_language_without_a_restart(app):
     from game.scenes.title import TitleScene
     app.stack.push(TitleScene(app))
     assert "Play" in drawn_text(app)
-    pump(app, [keydown(pygame.K_s), keydown(pygame.K_DOWN)])      # settings: language row
+    pump(app, [keydown(pygame.K_s), keydown(pygame.K_DOWN),        # settings: language row
+               keydown(pygame.K_DOWN)])
     pump(app, [keydown(pygame.K_RIGHT)])
     assert app.strings.language == "ro" and app.config.display.language == "ro"
     assert "Setări" in drawn_text(app)

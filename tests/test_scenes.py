@@ -164,10 +164,12 @@ def test_settings_change_is_saved_to_config_file(app):
     app.stack.push(SettingsScene(app))
     seconds = app.config.round.seconds
     pump(app, [keydown(pygame.K_RIGHT)])                  # round time +15
+    pump(app, [keydown(pygame.K_DOWN), keydown(pygame.K_RIGHT)])     # paintings: an artist
     pump(app, [keydown(pygame.K_DOWN), keydown(pygame.K_DOWN), keydown(pygame.K_RIGHT)])
     pump(app, [keydown(pygame.K_ESCAPE)])
     saved, warnings = load_config(app.services.config_path)
     assert saved.round.seconds == seconds + 15
+    assert saved.round.style_kind == "artist"
     assert saved.display.text_size == "large"
     assert warnings == []
 

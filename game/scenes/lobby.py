@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.config import STYLE_KINDS
 from game.i18n import Msg
 from game.names import NameRejected, validate_name
 from game.party import (MAX_PLAYERS, MAX_ROUNDS, MAX_SECONDS, MIN_ROUNDS, MIN_SECONDS,
@@ -20,6 +21,7 @@ from game.ui.setting_rows import SettingRow, draw_setting_row
 from game.ui.widgets import Button, Menu, TextField, draw_panel
 
 PAIR_MODES = ("same", "random", "host")
+ROW_STEP = 60        # five setting rows above the help lines
 ROW_H = 52
 LIST_TOP = 150
 FIELD_RECT = pygame.Rect(60, 590, 420, 56)
@@ -47,6 +49,11 @@ class LobbyScene(Scene):
                                                               seconds=s.seconds), self._seconds),
             SettingRow(Msg("party.pairs"), lambda: self.app.t(f"party.pairs_{s.pair_mode}"),
                      self._pairs),
+            SettingRow(Msg("rounds.style_kind"),
+                       lambda: self.app.t(f"rounds.style_kind_{s.style_kind}"), self._style_kind),
+            SettingRow(Msg("attempt.allow_uploads"),
+                       lambda: self.app.t("settings.on" if s.allow_uploads else "settings.off"),
+                       self._uploads),
         ]
         self.menu = Menu(vertical=False)
         self.start_button = self.menu.add(Button(pygame.Rect(700, 620, 330, 64),
@@ -113,6 +120,14 @@ class LobbyScene(Scene):
         i = PAIR_MODES.index(s.pair_mode) if s.pair_mode in PAIR_MODES else 0
         s.pair_mode = PAIR_MODES[(i + step) % len(PAIR_MODES)]
 
+    def _style_kind(self, step: int) -> None:
+        s = self.settings
+        i = STYLE_KINDS.index(s.style_kind) if s.style_kind in STYLE_KINDS else 0
+        s.style_kind = STYLE_KINDS[(i + step) % len(STYLE_KINDS)]
+
+    def _uploads(self, step: int) -> None:
+        self.settings.allow_uploads = not self.settings.allow_uploads
+
     def problems(self) -> list[Msg]:
         return check_settings(self.settings)
 
@@ -145,7 +160,7 @@ class LobbyScene(Scene):
         return pygame.Rect(row.right - 44, row.y + 4, 36, 36)
 
     def row_rect(self, i: int) -> pygame.Rect:
-        return pygame.Rect(680, 150 + i * 76, 560, 62)
+        return pygame.Rect(680, 150 + i * ROW_STEP, 560, ROW_STEP - 8)
 
     # -- input ---------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -1,4 +1,4 @@
-"""Settings: round time, language, text size, volume, mute, fullscreen; saved on leaving.
+"""Settings: round time, what a round's style is, language, text size, volume, mute, fullscreen; saved on leaving.
 
 Up/Down choose a row, Left/Right change it (Enter toggles), Esc saves and goes back.
 """
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.config import STYLE_KINDS
 from game.round import MAX_SECONDS, MIN_SECONDS
 from game.i18n import LANGUAGE_NAMES, LANGUAGES, Msg
 from game.scene import Scene
@@ -25,6 +26,9 @@ class SettingsScene(Scene):
             SettingRow(Msg("settings.round_time"),
                        lambda: self.app.t("settings.seconds", seconds=cfg.round.seconds),
                        self._round_time),
+            SettingRow(Msg("rounds.style_kind"),
+                       lambda: self.app.t(f"rounds.style_kind_{cfg.round.style_kind}"),
+                       self._style_kind),
             SettingRow(Msg("settings.language"),
                        lambda: LANGUAGE_NAMES.get(cfg.display.language, cfg.display.language),
                        self._language),
@@ -53,6 +57,11 @@ class SettingsScene(Scene):
     def _round_time(self, step: int) -> None:
         cfg = self.app.config.round
         cfg.seconds = max(MIN_SECONDS, min(MAX_SECONDS, cfg.seconds + 15 * step))
+
+    def _style_kind(self, step: int) -> None:
+        cfg = self.app.config.round
+        i = STYLE_KINDS.index(cfg.style_kind) if cfg.style_kind in STYLE_KINDS else 0
+        cfg.style_kind = STYLE_KINDS[(i + step) % len(STYLE_KINDS)]
 
     def _text_size(self, step: int) -> None:
         display = self.app.config.display
@@ -87,7 +96,7 @@ class SettingsScene(Scene):
 
     # -- scene ---------------------------------------------------------------------
     def row_rect(self, i: int) -> pygame.Rect:
-        return pygame.Rect(290, 150 + i * 66, 700, 56)
+        return pygame.Rect(290, 130 + i * 64, 700, 54)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN:
