@@ -53,14 +53,55 @@ class SetupScene(Scene):
             for i, (label, action, keys, hint) in enumerate(row):
                 rect = pygame.Rect(50 + i * 250, y, 236, 46)
                 self.menu.add(Button(rect, label, action, keys, hint))
-        self.start_button = self.menu.add(Button(pygame.Rect(860, 560, 370, 102),
-                                                 Msg("setup.start"),
+        uploads = self.offers_upload()
+        # With uploads, the two ways to begin share the start column: paint, or bring one.
+        start = pygame.Rect(860, 560, 370, 46 if uploads else 102)
+        self.start_button = self.menu.add(Button(start, Msg("setup.start"),
                                                  self.start, (pygame.K_RETURN, pygame.K_SPACE),
                                                  "Enter"))
+        if uploads:
+            self.menu.add(Button(pygame.Rect(860, 616, 370, 46), Msg("attempt.use_picture"),
+                                 self.open_attempt, (pygame.K_u,), "U"))
         self.menu.add(Button(pygame.Rect(1080, 24, 150, 40), Msg("common.back"), self.back,
                              (pygame.K_ESCAPE,), "Esc"))
         self.menu.focus = self.menu.buttons.index(self.start_button)
         self.app.services.machines.start()    # TensorFlow loads in the workers meanwhile
+        attempt_path = self.app.options.attempt_path
+        if attempt_path is not None and uploads:
+            # Used once: the next round is painted unless the player brings another.
+            self.app.options.attempt_path = None
+            self.open_attempt(str(attempt_path))
+
+    def offers_upload(self) -> bool:
+        """The player's own picture as the attempt: not in a kiosk (a visitor must not open
+        files on the museum's computer), and not where a party's host picks the pair."""
+        return not self.app.config.kiosk.enabled and self.name == SetupScene.name
+
+    def open_attempt(self, path: str | None = None) -> None:
+        from game.scenes.attempt import AttemptScene
+        self.app.push(AttemptScene(self.app, self.content, self.style, self.start_uploaded,
+                                   path))
+
+    def start_uploaded(self, image) -> None:
+        """A confirmed picture (h, w, 3) uint8 as the attempt: the round and its machines as
+        start() makes them (same budget, so the same cached results as painters), scored at
+        once, and the reveal without a stroke log."""
+        from game.scenes.reveal import RevealScene
+        from game.scenes.title import TitleScene
+        images = self.app.services.images
+        try:
+            content, style = images.array(self.content), images.array(self.style)
+        except ImageLoadError as exc:
+            self.message = str(exc)
+            return
+        round_ = Round(self.content, self.style, self.app.config.round.seconds)
+        round_.origin = "uploaded"
+        round_.canvas_size = (image.shape[1], image.shape[0])
+        self.app.services.machines.start_round(round_, content, style)
+        round_.start()
+        round_.finish(image)
+        self.app.replace(TitleScene(self.app))
+        self.app.push(RevealScene(self.app, round_, None))
 
     def round_seconds(self) -> int:
         """The clock the round will have (a party sets its own)."""
