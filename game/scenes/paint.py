@@ -41,9 +41,15 @@ class PaintScene(Scene):
 
     def __init__(self, app, round_: Round,
                  on_done: Callable[["PaintScene"], None] | None = None,
-                 on_quit: Callable[[], None] | None = None) -> None:
+                 on_quit: Callable[[], None] | None = None,
+                 allow_upload: bool | None = None) -> None:
         super().__init__(app)
         self.round = round_
+        # The pause menu's "Use a picture instead": solo play unless told (a party passes its
+        # host's choice), never in a kiosk (a visitor must not open the museum's files).
+        solo = on_done is None
+        self.allow_upload = (solo if allow_upload is None else allow_upload) \
+            and not app.config.kiosk.enabled
         # Where a finished painting goes: None is the solo reveal; party and kiosk pass
         # their own next step (the next player, the round's shared reveal).
         self.on_done = on_done
@@ -137,21 +143,28 @@ class PaintScene(Scene):
         self.panel.picker.set_color(color)
         return True
 
-    def finish(self) -> None:
-        """Early finish or time-out: stop painting and go to the reveal."""
+    def finish(self, uploaded: np.ndarray | None = None) -> None:
+        """Early finish or time-out: stop painting and go to the reveal. `uploaded`, a
+        picture fitted to the canvas size ((h, w, 3) uint8), replaces the canvas: the round
+        is then the player's own attempt and its stroke log is dropped."""
         from game.scenes.reveal import RevealScene
         from game.scenes.title import TitleScene
         if self.round.phase == "finished" and self.round.painting is not None:
             return
         self.end_stroke()
-        self.canvas.update(10.0)            # let wet watercolour settle into the final picture
-        self.round.finish(self.canvas.rgb8().copy())
+        if uploaded is not None:
+            self.round.origin = "uploaded"
+            self.round.finish(uploaded)
+        else:
+            self.canvas.update(10.0)        # let wet watercolour settle into the final picture
+            self.round.finish(self.canvas.rgb8().copy())
         self.app.services.sound.play("time_up")
         if self.on_done is not None:
             self.on_done(self)
             return
         self.app.replace(TitleScene(self.app))
-        self.app.push(RevealScene(self.app, self.round, self.history.log))
+        log = None if self.round.origin == "uploaded" else self.history.log
+        self.app.push(RevealScene(self.app, self.round, log))
 
     def give_up(self) -> None:
         self.round.give_up()

@@ -148,7 +148,7 @@ class PassScene(Scene):
         self.app.services.sound.play("click")
         self.app.replace_top(PaintScene(
             self.app, round_, on_done=lambda _: turn_done(self.app, self.session),
-            on_quit=self.session.abandon))
+            on_quit=self.session.abandon, allow_upload=self.session.settings.allow_uploads))
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:

@@ -1,4 +1,5 @@
-"""Pause overlay over the paint scene: resume, give up, quit to title. The clock stops."""
+"""Pause overlay over the paint scene: resume, give up, quit to title, and where the round
+allows it, a picture made elsewhere instead of the canvas. The clock stops."""
 from __future__ import annotations
 
 import pygame
@@ -17,13 +18,28 @@ class PauseOverlay(Scene):
         self.paint = paint_scene
 
     def enter(self) -> None:
-        rects = column_rects(640, 290, 3, width=380, height=54)
+        items = [(Msg("pause.resume"), self.app.pop, (pygame.K_ESCAPE, pygame.K_r), "Esc"),
+                 (Msg("pause.give_up"), self.give_up, (pygame.K_g,), "G"),
+                 (Msg("pause.quit"), self.quit_to_title, (pygame.K_q,), "Q")]
+        if self.paint.allow_upload:
+            items.insert(1, (Msg("attempt.use_instead"), self.upload, (pygame.K_u,), "U"))
+        rects = column_rects(640, 290, len(items), width=380, height=54)
         self.menu = Menu()
-        for rect, (label, action, keys, hint) in zip(rects, (
-                (Msg("pause.resume"), self.app.pop, (pygame.K_ESCAPE, pygame.K_r), "Esc"),
-                (Msg("pause.give_up"), self.give_up, (pygame.K_g,), "G"),
-                (Msg("pause.quit"), self.quit_to_title, (pygame.K_q,), "Q"))):
+        for rect, (label, action, keys, hint) in zip(rects, items):
             self.menu.add(Button(rect, label, action, keys, hint))
+        # The panel grows with the menu; the clock line sits under it.
+        self.box = pygame.Rect(400, 180, 480, rects[-1].bottom + 30 - 180)
+
+    def upload(self) -> None:
+        from game.scenes.attempt import AttemptScene
+        round_ = self.paint.round
+        self.app.push(AttemptScene(self.app, round_.content, round_.style, self.use_picture))
+
+    def use_picture(self, image) -> None:
+        """The confirmed picture replaces the canvas: the round ends with it, as a painting
+        would (a party's next turn, or the reveal)."""
+        self.app.pop()
+        self.paint.finish(uploaded=image)
 
     def give_up(self) -> None:
         self.app.pop()
@@ -45,9 +61,9 @@ class PauseOverlay(Scene):
         shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
         shade.fill((0, 0, 0, 170))
         surface.blit(shade, (0, 0))
-        draw_panel(surface, theme, pygame.Rect(400, 180, 480, 330))
+        draw_panel(surface, theme, self.box)
         theme.blit_text(surface, self.app.t("pause.heading"), (640, 232), "h1",
                         theme.colors.accent, "center")
         self.menu.draw(surface, theme)
-        theme.blit_text(surface, self.app.t("pause.clock_stopped"), (640, 540), "small",
-                        theme.colors.text_dim, "center")
+        theme.blit_text(surface, self.app.t("pause.clock_stopped"),
+                        (640, self.box.bottom + 30), "small", theme.colors.text_dim, "center")
