@@ -38,6 +38,8 @@ from game.store_schema import SCORE_SCALE  # re-exported: the scale the board ra
 log = logging.getLogger(__name__)
 
 MODES = ("solo", "party", "kiosk")
+# How the attempt was made: painted in the game, or a picture the player brought (game.round).
+ORIGINS = ("painted", "uploaded")
 # Long enough to ride out the other process's commit (a PNG is written before, not during,
 # the transaction), short enough that a wedged lock surfaces as an error, not a freeze.
 BUSY_TIMEOUT_MS = 10_000
@@ -63,6 +65,7 @@ class ScoreRow:
     painting_path: Path
     round_seconds: int
     mode: str
+    origin: str = "painted"
 
 
 # Re-exported so tests (and a future game) can extend the list; _connect passes it on.
@@ -70,7 +73,7 @@ MIGRATIONS = store_schema.MIGRATIONS
 
 _COLUMNS = (
     "id, name, score, content_id, style_id, content_title, style_title, created_at, "
-    "painting_path, round_seconds, mode"
+    "painting_path, round_seconds, mode, origin"
 )
 # Best score first, unscored rows last, ties to whoever got there first.
 _RANK_ORDER = "score IS NULL, score DESC, created_at, id"
@@ -177,6 +180,13 @@ def _utc_text(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime(_TIME_FORMAT)
 
 
+def _board_filter(painted_only: bool) -> tuple[str, list]:
+    """The WHERE clause and its parameters of the rows the board ranks."""
+    if painted_only:
+        return "WHERE score_scale = ? AND origin = 'painted'", [SCORE_SCALE]
+    return "WHERE score_scale = ?", [SCORE_SCALE]
+
+
 def _utc_bounds_of_local_day(day: date) -> tuple[str, str]:
     # astimezone() on a naive datetime reads it as local time, DST included.
     start = datetime.combine(day, clock_time.min).astimezone(timezone.utc)
@@ -246,7 +256,7 @@ class Leaderboard:
 
     def _row(self, values: tuple) -> ScoreRow:
         (row_id, name, score, content_id, style_id, content_title, style_title,
-         created_at, painting_path, round_seconds, mode) = values
+         created_at, painting_path, round_seconds, mode, origin) = values
         return ScoreRow(
             id=row_id,
             name=name,
@@ -259,6 +269,7 @@ class Leaderboard:
             painting_path=self.db_path.parent / painting_path,  # an absolute path wins
             round_seconds=round_seconds,
             mode=mode,
+            origin=origin,
         )
 
     def add(
@@ -273,6 +284,7 @@ class Leaderboard:
         style_title: str = "",
         round_seconds: float = 0,
         mode: str = "solo",
+        origin: str = "painted",
         when: datetime | None = None,
     ) -> ScoreRow:
         """Save the painting, then its row. Raises NameRejected for a bad name."""
@@ -280,6 +292,8 @@ class Leaderboard:
         clean_score = _checked_score(score)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown origin {origin!r}; expected one of {ORIGINS}")
         image = _checked_painting(painting)
         created = _utc_text(when if when is not None else datetime.now(timezone.utc))
         file = self._write_png(image)
@@ -288,14 +302,14 @@ class Leaderboard:
         values = (
             clean_name, clean_score, escaped_text(str(content_id)), escaped_text(str(style_id)),
             display_text(content_title), display_text(style_title), created,
-            self._stored_path(file), int(round(round_seconds)), mode,
+            self._stored_path(file), int(round(round_seconds)), mode, origin,
         )
         try:
             # One autocommitted statement: if it raises, nothing was written.
             cursor = self._db.execute(
                 "INSERT INTO scores (name, score, content_id, style_id, content_title, "
-                "style_title, created_at, painting_path, round_seconds, mode, score_scale) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "style_title, created_at, painting_path, round_seconds, mode, origin, "
+                "score_scale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, SCORE_SCALE),
             )
         except BaseException:
@@ -312,12 +326,13 @@ class Leaderboard:
                                   (clean_score, int(row_id)))
         return cursor.rowcount == 1
 
-    def top(self, limit: int = 10, *, day: date | None = None) -> list[ScoreRow]:
+    def top(self, limit: int = 10, *, day: date | None = None,
+            painted_only: bool = False) -> list[ScoreRow]:
         """Best rows on today's score scale first; `day` keeps only rows saved on that local
-        calendar date."""
+        calendar date, `painted_only` leaves out pictures players brought."""
         if limit <= 0:
             return []
-        where, params = "WHERE score_scale = ?", [SCORE_SCALE]
+        where, params = _board_filter(painted_only)
         if day is not None:
             where += " AND created_at >= ? AND created_at < ?"
             params += list(_utc_bounds_of_local_day(day))
@@ -330,13 +345,14 @@ class Leaderboard:
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
 
-    def rank_of(self, row_id: int) -> int | None:
-        """1-based all-time position in the same order as top(); None for an unknown id or a
-        row scored on an earlier scale."""
+    def rank_of(self, row_id: int, painted_only: bool = False) -> int | None:
+        """1-based all-time position in the same order as top(); None for an unknown id, a
+        row scored on an earlier scale, or an uploaded row when `painted_only`."""
+        where, params = _board_filter(painted_only)
         found = self._db.execute(
             f"SELECT position FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY {_RANK_ORDER}) "
-            "AS position FROM scores WHERE score_scale = ?) WHERE id = ?",
-            (SCORE_SCALE, row_id),
+            f"AS position FROM scores {where}) WHERE id = ?",
+            (*params, row_id),
         ).fetchone()
         return None if found is None else int(found[0])
 

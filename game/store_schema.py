@@ -48,10 +48,19 @@ def _migration_2_score_scale(db: sqlite3.Connection) -> None:
                "(score_scale, score IS NULL, score DESC, created_at, id)")
 
 
+def _migration_3_origin(db: sqlite3.Connection) -> None:
+    # Every row saved before players could bring their own picture was painted in the game.
+    # No CHECK, as for mode: Python validates against store.ORIGINS.
+    db.execute("ALTER TABLE scores ADD COLUMN origin TEXT NOT NULL DEFAULT 'painted'")
+    # The board's "painted only" filter walks this one (it matches _RANK_ORDER term for term).
+    db.execute("CREATE INDEX scores_by_origin_rank ON scores "
+               "(score_scale, origin, score IS NULL, score DESC, created_at, id)")
+
+
 # Append-only. Entry i upgrades a database from user_version i to i + 1, in one transaction.
 # Never edit a shipped entry: players' databases have already run it.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _migration_1_initial, _migration_2_score_scale)
+    _migration_1_initial, _migration_2_score_scale, _migration_3_origin)
 # The scale new rows are scored on; the board shows only rows on it. Raise it whenever the
 # score changes meaning (2: the three-part score of docs/score.md, 2026-12).
 SCORE_SCALE = 2

@@ -540,3 +540,58 @@ def test_killing_a_process_mid_save_loses_only_the_unfinished_painting(db_path: 
         assert all(name.endswith(store.TEMP_SUFFIX) for name in leftovers)
         board.add("after", 1.0, "c", "s", painting())  # still writable: the lock was freed
         assert board.count() == len(rows) + 1
+
+
+# -- where the attempt came from (issue 13: bring your own attempt) -----------------------
+def _add_v2(self, name, score, image):
+    """A row as a schema-2 game saved it: no origin column yet."""
+    cursor = self._db.execute(
+        "INSERT INTO scores (name, score, content_id, style_id, created_at, painting_path, "
+        "score_scale) VALUES (?, ?, 'c', 's', ?, ?, ?)",
+        (name, score, "2026-12-01T10:00:00.000000+00:00", str(self._write_png(image)),
+         store.SCORE_SCALE))
+    return cursor.lastrowid
+
+
+def test_migration_3_keeps_old_rows_as_painted(tmp_path, monkeypatch):
+    db_path = tmp_path / "leaderboard.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:2])
+        with Leaderboard(db_path) as board:
+            old_ids = [_add_v2(board, "Old", 7.5, painting()),
+                       _add_v2(board, "Older", None, painting(seed=1))]
+    assert user_version(db_path) == 2
+    with Leaderboard(db_path) as board:
+        assert user_version(db_path) == len(store.MIGRATIONS) >= 3
+        brought = board.add("Brought", 9.0, "c", "s", painting(), origin="uploaded")
+        rows = {row.id: row for row in board.top()}
+        assert [rows[i].origin for i in old_ids] == ["painted", "painted"]
+        assert rows[brought.id].origin == "uploaded"
+        assert [row.name for row in board.top(painted_only=True)] == ["Old", "Older"]
+    with closing(sqlite3.connect(db_path)) as db:
+        names = {row[1] for row in db.execute("PRAGMA index_list(scores)")}
+        stored = db.execute("SELECT name, origin FROM scores ORDER BY id").fetchall()
+    assert "scores_by_origin_rank" in names
+    assert stored == [("Old", "painted"), ("Older", "painted"), ("Brought", "uploaded")]
+
+
+def test_painted_only_filter_in_top_and_rank(board):
+    painted = board.add("Painter", 6.0, "c", "s", painting())
+    brought = board.add("Bringer", 9.5, "c", "s", painting(seed=1), origin="uploaded")
+    later = board.add("Later", 5.0, "c", "s", painting(seed=2))
+    assert [row.name for row in board.top()] == ["Bringer", "Painter", "Later"]
+    assert [row.name for row in board.top(painted_only=True)] == ["Painter", "Later"]
+    today = datetime.now().astimezone().date()
+    assert [row.id for row in board.top(day=today, painted_only=True)] == [painted.id, later.id]
+    assert [board.rank_of(row.id) for row in (brought, painted, later)] == [1, 2, 3]
+    assert board.rank_of(painted.id, painted_only=True) == 1
+    assert board.rank_of(later.id, painted_only=True) == 2
+    assert board.rank_of(brought.id, painted_only=True) is None
+    assert brought.origin == "uploaded" and painted.origin == "painted"
+
+
+def test_unknown_origin_is_refused(board):
+    with pytest.raises(ValueError, match="unknown origin 'scanned'"):
+        board.add("Someone", 5.0, "c", "s", painting(), origin="scanned")
+    assert board.count() == 0
+    assert list(board.paintings_dir.glob("*.png")) == []

@@ -48,7 +48,8 @@ def store_score(app, round_: Round, name: str) -> ScoreRow | Msg:
         row = app.services.leaderboard.add(
             clean, round_.score, round_.content.id, round_.style.id, round_.painting,
             content_title=round_.content.title, style_title=round_.style.title,
-            round_seconds=round(round_.seconds), mode="kiosk" if kiosk else "solo")
+            round_seconds=round(round_.seconds), mode="kiosk" if kiosk else "solo",
+            origin=round_.origin)
     except (OSError, sqlite3.Error) as exc:
         # Nothing is lost: the painting stays here and the player can try again.
         log.error("could not save score: %s", exc)

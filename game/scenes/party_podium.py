@@ -128,7 +128,8 @@ class PartyPodiumScene(Scene):
                             round_.content.id, round_.style.id, round_.painting,
                             content_title=round_.content.title,
                             style_title=round_.style.title,
-                            round_seconds=round(round_.seconds), mode="party")
+                            round_seconds=round(round_.seconds), mode="party",
+                            origin=round_.origin)
             self._rows[id(turn)] = row.id
         return len(self._rows)
 
