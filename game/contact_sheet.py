@@ -73,6 +73,7 @@ class SheetCell:
     # What made each answer in a word or two (machine_answers); None: the engine's own name.
     magenta_name: Text | None = None
     gatys_name: Text | None = None
+    uploaded: bool = False             # a picture the player brought: "(uploaded)" by the name
 
 
 @dataclass(frozen=True)
@@ -367,9 +368,15 @@ def _tiles(group: _Group, strings: Strings) -> list[_Tile]:
     """The machines' answers first, then each painting: the answers are what they aimed at."""
     tiles = [_Tile(group.magenta, group.magenta_name, TEXT, None),
              _Tile(group.gatys, group.gatys_name, TEXT, None)]
-    tiles += [_Tile(cell.painting, cell.player, cell.colour, _score_text(cell.score, strings))
-              for cell in group.cells]
+    tiles += [_Tile(cell.painting, _player_label(cell, strings), cell.colour,
+                    _score_text(cell.score, strings)) for cell in group.cells]
     return tiles
+
+
+def _player_label(cell: SheetCell, strings: Strings) -> str:
+    """The name under a painting; a brought picture says so, as the leaderboard does."""
+    return strings.get("attempt.name_uploaded", name=cell.player) if cell.uploaded \
+        else cell.player
 
 
 def _draw_group(surface: pygame.Surface, group: _Group, rect: pygame.Rect, metrics: _Metrics,

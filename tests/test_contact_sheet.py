@@ -301,3 +301,20 @@ def test_english_and_romanian_have_the_same_keys_and_placeholders():
     assert en.keys() == ro.keys()
     for key in en:
         assert placeholders(en[key]) == placeholders(ro[key]), key
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_an_uploaded_picture_is_tagged_after_the_name(language):
+    """Bring your own attempt: the sheet says which pictures were brought, as the board does."""
+    cells = [cell(0, "p", painting=noise(1)),
+             dataclasses.replace(cell(1, "p", painting=noise(2)), uploaded=True)]
+    drawn: list[str] = []
+    default = SheetFonts.default()
+    fonts = SheetFonts(*(Recording(getattr(default, field.name), drawn)
+                         for field in dataclasses.fields(SheetFonts)))
+    strings = Strings(language)
+    render_contact_sheet(PartySheet("t", [SheetRound(1, cells)], []), strings, fonts)
+    tagged = strings.get("attempt.name_uploaded", name="Player 1")
+    assert tagged != "Player 1" and tagged in drawn
+    assert "Player 0" in drawn
+    assert strings.get("attempt.name_uploaded", name="Player 0") not in drawn

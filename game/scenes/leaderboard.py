@@ -1,6 +1,8 @@
 """Leaderboard: top 10 of all time and of today, with each painting's thumbnail.
 
 A kiosk with kiosk.daily_reset shows only today's table, so each day's visitors can win.
+A picture a player brought instead of painting is tagged "uploaded" on its row; F (outside
+a kiosk, where nobody can bring one) shows painted attempts only, or all again.
 Rows are laid out by their fonts (game/ui/layout.py): a row is as tall as its name and pair
 lines, names and pairs are cut with '…' before the score, and the score keeps a margin from
 the row's edge; at a text size that leaves no room for all ten, the last rows wait.
@@ -27,6 +29,7 @@ THUMB = (44, 33)
 ROW_H = 50              # at least; a larger text size makes rows taller
 TABLE_W = 600
 BACK = pygame.Rect(540, 660, 200, 48)
+FILTER = pygame.Rect(760, 660, 280, 48)
 RELOAD_S = 1.0      # re-read while the highlighted row still waits for its score
 
 
@@ -42,12 +45,24 @@ class LeaderboardScene(Scene):
         self.thumbs: dict[int, pygame.Surface | None] = {}
         kiosk = app.config.kiosk
         self.today_only = kiosk.enabled and kiosk.daily_reset
+        self.painted_only = False       # all rows by default; uploads carry their tag
 
     def enter(self) -> None:
         self.reload()
         self.menu = Menu(vertical=False)
         self.menu.add(Button(BACK, Msg("common.back"), self.app.pop,
                              (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_SPACE), "Esc"))
+        self.filter_button = None
+        if not self.app.config.kiosk.enabled:
+            self.filter_button = self.menu.add(Button(FILTER, Msg("attempt.filter_all"),
+                                                      self.toggle_filter, (pygame.K_f,), "F"))
+
+    def toggle_filter(self) -> None:
+        """All attempts, or only those painted here (brought pictures can be anything)."""
+        self.painted_only = not self.painted_only
+        self.filter_button.label = Msg("attempt.filter_painted" if self.painted_only
+                                       else "attempt.filter_all")
+        self.reload()
 
     def waiting_for_score(self) -> bool:
         """The just-signed painting is on the board without its score yet (it lands later)."""
@@ -63,9 +78,11 @@ class LeaderboardScene(Scene):
         self.since_reload = 0.0
         try:
             board = self.app.services.leaderboard
-            today = board.top(10, day=datetime.now().astimezone().date())
+            only = self.painted_only
+            today = board.top(10, day=datetime.now().astimezone().date(), painted_only=only)
             self.tables = ({"leaderboard.today": today} if self.today_only else
-                           {"leaderboard.all_time": board.top(10), "leaderboard.today": today})
+                           {"leaderboard.all_time": board.top(10, painted_only=only),
+                            "leaderboard.today": today})
         except (OSError, sqlite3.Error) as exc:
             log.error("leaderboard unreadable: %s", exc)
             self.error = Msg("leaderboard.unreadable", reason=str(exc))
@@ -96,6 +113,8 @@ class LeaderboardScene(Scene):
             top.text(self.error, "small", c.urgent, lines=2, align="centre", gap=2)
         elif self.today_only:
             top.text(Msg("kiosk.fresh_each_day"), "small", c.text_dim, align="centre", gap=2)
+        if self.painted_only:
+            top.text(Msg("attempt.showing_painted"), "small", c.text_dim, align="centre", gap=2)
         y = top.close().bottom + 6
         tables = root.panel("tables", pygame.Rect(32, y, 1216, BACK.y - 8 - y))
         count = len(self.tables)
@@ -106,6 +125,8 @@ class LeaderboardScene(Scene):
             table = tables.panel(str(col), pygame.Rect(x, y, TABLE_W, tables.rect.height))
             self._layout_table(table, title, rows)
         root.panel("back", BACK).widget(BACK)
+        if self.filter_button is not None:
+            root.panel("filter", FILTER).widget(FILTER)
         return root.report
 
     def _layout_table(self, table: Panel, title: str, rows: list) -> None:
@@ -137,7 +158,13 @@ class LeaderboardScene(Scene):
                                                      rect.height - 2))
             name = (Msg("kiosk.anonymous")
                     if row.mode == "kiosk" and row.name == ANONYMOUS_NAME else row.name)
-            words.text(name, "body", c.text, gap=1)
+            line = words.take(line_height(theme, "body"), gap=1)
+            if row.origin == "uploaded":        # the name gives way to the tag, not the reverse
+                ink = c.text if row.id == self.highlight else c.accent   # on the highlight
+                tag = words.text_in(line, Msg("attempt.uploaded"), "small", ink,
+                                    align="right", valign="centre")
+                line = pygame.Rect(line.x, line.y, max(0, tag.rect.x - 10 - line.x), line.height)
+            words.text_in(line, name, "body", c.text)
             content, style = self.titles(row)
             words.text(pair_text(theme, content, style, "small", words.inner.width), "small",
                        c.text_dim)

@@ -56,6 +56,7 @@ def contact_sheet(session: PartySession, title: str) -> PartySheet:
             cells.append(SheetCell(
                 player.name, player.colour, None if round_ is None else round_.painting,
                 turn.score, content.title, style.title, pair_key=turn.pair_key,
+                uploaded=round_ is not None and round_.origin == "uploaded",
                 **machine_answers(round_)))
         rounds.append(SheetRound(r + 1, cells))
     standings = [SheetStanding(s.name, s.colour, s.total, s.rank, s.tied)
