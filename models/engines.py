@@ -26,7 +26,8 @@ import numpy as np
 from PIL import Image
 
 from models.cache import ModelCache
-from models.messages import TEST_BEHAVIOUR, Job, Progress
+from models.messages import MAX_SNAPSHOTS, SNAPSHOT_SIDE, TEST_BEHAVIOUR, Job, Progress, Snapshot
+from models.reel import SnapshotReel
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class EngineOutput:
     converged: bool = False
     notes: list[str] = field(default_factory=list)
     settings_text: str = ""
+    snapshots: list[Snapshot] = field(default_factory=list)   # Gatys's reel, oldest first
 
 
 def fit_to(image: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -193,6 +195,10 @@ class GatysEngine(Engine):
 
         names = {f.name for f in dataclasses.fields(GatysSettings)} - set(GATYS_FIXED)
         changes = {k: _as_tuples(v) for k, v in job.settings.items() if k in names}
+        # A preview a reel's worth of times per run (MAX_SNAPSHOTS), not more than 2 a
+        # second: each costs a chroma pass and a resize, a few ms beside an iteration.
+        changes.setdefault("preview_seconds",
+                           min(2.0, max(0.5, float(job.budget_s) / MAX_SNAPSHOTS)))
         settings = with_changes(self.base, seconds=float(job.budget_s), threads=self.threads,
                                 **changes)
         return settings, ignored_keys(job, tuple(names))
@@ -201,19 +207,22 @@ class GatysEngine(Engine):
         from models.gatys import run_gatys
 
         settings, notes = self.settings_for(job)
+        reel = SnapshotReel()
 
         def progress(p) -> None:
             report(Progress(job.job_id, min(0.99, p.seconds / settings.seconds), p.iteration,
                             p.seconds, dict(p.loss_parts), shrink(p.preview)))
+            reel.add(p.seconds, p.iteration, shrink(p.preview, SNAPSHOT_SIDE))
 
         result = run_gatys(job.content, job.styles, settings, self.weights, progress=progress,
                            should_stop=should_stop)
         if job.strength < 1.0:
             notes.append("Gatys has no strength control: the full style is shown")
-        return EngineOutput(fit_to(result.image, job.content.shape),
-                            self.label_for(settings.blocks), result.iterations,
+        image = fit_to(result.image, job.content.shape)
+        reel.add(result.seconds, result.iterations, shrink(image, SNAPSHOT_SIDE))
+        return EngineOutput(image, self.label_for(settings.blocks), result.iterations,
                             result.converged, list(self.notes) + notes + result.notes,
-                            gatys_text(settings))
+                            gatys_text(settings), reel.snapshots())
 
 
 def gatys_text(s) -> str:
@@ -292,6 +301,8 @@ class TestBehaviour:
     echo   Result with the content itself (after one Progress with a preview)
     slow   Progress every `step` s for `seconds`, then echo; honours cancel unless
            settings["ignore_cancel"] (a job that finishes before it sees the Cancel)
+    A Gatys job's echo and slow also carry a reel, as the real engine's Result does: the
+    content fading in from black, one snapshot a Progress and the picture last.
     hang   stop the heartbeat and sleep for ever (the service must kill it)
     crash  exit at once with settings["exit_code"] (default 3), no answer
     killed SIGKILL itself, as the kernel's OOM killer would
@@ -305,6 +316,14 @@ class TestBehaviour:
     def run(self, job: Job, report: Report, should_stop: ShouldStop) -> EngineOutput | None:
         """EngineOutput, or None when the job was cancelled."""
         name, settings = job.settings[TEST_BEHAVIOUR], job.settings
+        reel, begun, iteration = SnapshotReel(), time.monotonic(), 1
+        small = shrink(job.content, SNAPSHOT_SIDE) if job.engine == "gatys" else None
+
+        def snap(fraction: float) -> None:
+            if small is not None:       # (h, w, 3) uint8, fading in from black
+                reel.add(time.monotonic() - begun, iteration,
+                         (small * fraction).astype(np.uint8))
+
         if name == "crash":
             os._exit(int(settings.get("exit_code", 3)))
         if name == "killed":
@@ -326,8 +345,10 @@ class TestBehaviour:
                 elapsed = time.monotonic() - start
                 report(Progress(job.job_id, min(0.99, elapsed / seconds), iteration, elapsed,
                                 {"total": 1.0 / iteration}, shrink(job.content, 32)))
+                snap(min(0.99, elapsed / seconds))
         elif name == "echo":
             report(Progress(job.job_id, 0.5, 1, 0.0, {}, shrink(job.content, 32)))
+            snap(0.5)
         elif name != "probe":
             raise ValueError(f"unknown test behaviour {name!r}")
         notes = [f"test behaviour {name}"]
@@ -336,5 +357,7 @@ class TestBehaviour:
 
             notes += [f"{var}={os.environ.get(var)}" for var in THREAD_ENV]
             notes.append(f"nice={os.nice(0) if hasattr(os, 'nice') else None}")
+        snap(1.0)
         return EngineOutput(job.content.copy(), TEST_LABEL, notes=notes,
-                            settings_text=f"{TEST_BEHAVIOUR}={name}")
+                            settings_text=f"{TEST_BEHAVIOUR}={name}",
+                            snapshots=reel.snapshots())

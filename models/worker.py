@@ -273,4 +273,4 @@ class Worker:
             return Failed(job.job_id, job.engine, CANCELLED)
         return Result(job.job_id, job.engine, output.label, output.image,
                       time.monotonic() - start, output.iterations, output.converged,
-                      output.notes, output.settings_text)
+                      output.notes, output.settings_text, snapshots=output.snapshots)

@@ -68,6 +68,8 @@ def apply_message(slot: EngineSlot, message) -> None:
         slot.status, slot.progress = "done", 1.0
         slot.image, slot.seconds = message.image, message.seconds
         slot.iteration = message.iterations
+        # Gatys's reel for the duel replay (a cached Result brings its own, read back).
+        slot.snapshots = list(message.snapshots)
         slot.label = display_label(message.label)
         # The worker writes its settings in English (model terms); the sentence around
         # them is the player's language.
