@@ -384,3 +384,29 @@ def test_settings_that_cannot_be_saved_say_so_and_stay_open(app, tmp_path):
     pump(app)                                  # the next frame draws the message
     assert app.stack.top is scene
     assert app.strings(scene.message).startswith("Settings could not be saved to")
+
+
+def test_leaderboard_filter_and_uploaded_tag(app):
+    """Bring your own attempt: brought pictures are tagged on the board, F hides them."""
+    from game.scenes.leaderboard import LeaderboardScene
+    from scene_kit import drawn_text
+    board = app.services.leaderboard
+    picture = np.full((30, 40, 3), 90, np.uint8)
+    board.add("Painter", 6.0, "c", "s", picture)
+    board.add("Bringer", 9.0, "c", "s", picture, origin="uploaded")
+    scene = LeaderboardScene(app)
+    app.stack.push(scene)
+    pump(app)
+    tag = app.t("attempt.uploaded")
+    assert [row.name for row in scene.tables["leaderboard.all_time"]] == ["Bringer", "Painter"]
+    words = [box.text for box in scene.layout().texts()]
+    assert words.count(tag) == 2                    # one row in each of the two tables
+    assert app.t("attempt.filter_all") in drawn_text(app)
+    pump(app, [keydown(pygame.K_f)])
+    assert [row.name for row in scene.tables["leaderboard.all_time"]] == ["Painter"]
+    assert [row.name for row in scene.tables["leaderboard.today"]] == ["Painter"]
+    texts = drawn_text(app)
+    assert tag not in texts and app.t("attempt.showing_painted") in texts
+    assert app.t("attempt.filter_painted") in texts
+    pump(app, [keydown(pygame.K_f)])
+    assert len(scene.tables["leaderboard.all_time"]) == 2
