@@ -85,10 +85,6 @@ def blend_strength(picture: np.ndarray, content: np.ndarray, strength: float) ->
     return np.clip(np.rint(mixed), 0, 255).astype(np.uint8)
 
 
-def heaviest_style(styles: list[tuple[np.ndarray, float]]) -> np.ndarray:
-    return max(styles, key=lambda pair: pair[1])[0]
-
-
 class Engine:
     """One loaded engine. `notes` say why it was chosen (the fallbacks before it)."""
 
@@ -131,15 +127,15 @@ class StudioEngine(Engine):
         self.label = STUDIO_LABEL
 
     def run(self, job: Job, report: Report, should_stop: ShouldStop) -> EngineOutput:
-        from models.standins import studio_filter
+        from models.standins import studio_filter_blend
 
         seed = int(job.settings.get("seed", 0))
         notes = list(self.notes) + ignored_keys(job, ("seed",))
-        if len(job.styles) > 1:
-            notes.append("the studio filter uses one style: the heaviest")
-        picture = studio_filter(job.content, heaviest_style(job.styles), seed=seed)
+        # Every style counts (an artist round): colours pooled, texture patches by weight.
+        picture = studio_filter_blend(job.content, job.styles, seed=seed)
+        blend = f", {len(job.styles)} styles blended" if len(job.styles) > 1 else ""
         text = (f"histogram match + Kuwahara + style texture, seed {seed}, "
-                f"strength {job.strength:g}")
+                f"strength {job.strength:g}{blend}")
         return EngineOutput(blend_strength(picture, job.content, job.strength), self.label,
                             notes=notes, settings_text=text)
 

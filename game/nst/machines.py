@@ -200,17 +200,21 @@ class Machines:
             self._started.shutdown(timeout=1.0)     # not reached: start() makes one at most
         self._started = None
 
-    def start_round(self, round_: Round, content: np.ndarray, style: np.ndarray, *,
+    def start_round(self, round_: Round, content: np.ndarray,
+                    style: np.ndarray | list[tuple[np.ndarray, float]], *,
                     score: bool = True) -> None:
         """Submit both engines' jobs for the round's pair; Gatys gets the round's time.
 
+        style: one painting (H, W, 3) uint8, or [(painting, weight)] for an artist round
+        (ImageCache.style_inputs): both machines paint in all of them.
         score=False: the round only carries the jobs (a party pair that several players
         paint); the players' rounds share its slots with `share_round` and are scored.
         """
         self.start()
+        styles = style if isinstance(style, list) else [(style, 1.0)]
         for engine in ENGINES:
             slot = round_.slots[engine]
-            job_id = self.service.submit(round_.round_id, engine, content, [(style, 1.0)],
+            job_id = self.service.submit(round_.round_id, engine, content, styles,
                                          budget_s=round_.seconds)
             slot.job_id, slot.status, slot.detail = job_id, "waiting", WAITING
             self._slots[job_id] = slot
