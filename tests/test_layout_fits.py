@@ -338,3 +338,49 @@ def test_the_kiosk_gallery_screens_fit(screen):
     view.open(view.entries[0])
     pump(app)
     check_screen(app, f"{label}_gallery_large")
+
+
+def test_the_attempt_screens_fit(screen):
+    """Bring your own attempt, outside a kiosk (the fixture's app is one, where none of this
+    shows): setup's button, the pause menu's item, the confirmation with the longest error
+    and with a cropped picture, and the board's uploaded tags with its filter on and off."""
+    from game.scenes.attempt import AttemptScene
+    from game.scenes.leaderboard import LeaderboardScene
+    from game.scenes.paint import PaintScene
+    from game.scenes.pause import PauseOverlay
+    from game.scenes.setup import SetupScene
+    from PIL import Image
+    app, label = screen
+    catalogue = app.services.catalogue
+    app.config.kiosk.enabled = False
+    try:
+        content, style = widest(app, catalogue.content, "title"), widest(app, catalogue.styles,
+                                                                         "title")
+        show(app, SetupScene(app, content, style))
+        check_screen(app, f"{label}_setup_attempt_button")
+        round_ = finished_round(app)
+        round_.phase = "setup"
+        paint = show(app, PaintScene(app, round_))
+        show(app, PauseOverlay(app, paint))
+        check_screen(app, f"{label}_pause_upload", leave_out=TOOL_PANEL)
+        attempt = show(app, AttemptScene(app, content, style, lambda image: None))
+        attempt.load("/" + "a-very-long-folder-name/" * 12 + "missing.png")
+        pump(app)
+        check_screen(app, f"{label}_attempt_error")
+        picture = Path(tempfile.mkdtemp(prefix="attempt-")) / ("Ș" + "w" * 60 + ".png")
+        Image.fromarray(np.full((100, 400, 3), 150, np.uint8)).save(picture)
+        attempt.load(str(picture))
+        pump(app)
+        check_screen(app, f"{label}_attempt_picture")
+        board = app.services.leaderboard
+        for i in range(10 - len(board.top(10))):
+            board.add(LONGEST_NAME, 9.0 - i * 0.1, round_.content.id, round_.style.id,
+                      round_.painting, content_title=round_.content.title,
+                      style_title=round_.style.title, origin="uploaded")
+        scene = show(app, LeaderboardScene(app, highlight=board.top(10)[0].id))
+        check_screen(app, f"{label}_leaderboard_uploaded")
+        scene.toggle_filter()
+        pump(app)
+        check_screen(app, f"{label}_leaderboard_painted_only")
+    finally:
+        app.config.kiosk.enabled = True
