@@ -21,7 +21,7 @@ from game.i18n import Strings
 from game.nst.result_cache import ResultCache
 from game.store import Leaderboard
 from game.supervisor import SupervisorSettings, run_supervisor
-from models.messages import Result
+from models.messages import Result, Snapshot
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 
@@ -83,6 +83,10 @@ def test_a_party_sheet_is_private(tmp_path: Path, umask) -> None:
 def test_the_result_cache_is_private(tmp_path: Path, umask) -> None:
     cache = ResultCache(tmp_path / "data" / "nst-cache")
     assert cache.put("k" * 64, Result("j", "magenta", "Magenta", PIXELS, 1.0, 1, True))
+    reel = [Snapshot(0.5 * n, n, PIXELS[:, :20 + n]) for n in range(3)]  # Gatys's reel too
+    assert cache.put("g" * 64, Result("j", "gatys", "Gatys", PIXELS, 9.0, 20, False,
+                                      snapshots=reel))
+    assert (tmp_path / "data" / "nst-cache" / f"{'g' * 64}.reel.jpg").exists()
     assert_private(tmp_path, tmp_path / "data")
 
 

@@ -7,6 +7,7 @@ stuck process (pytest.fail after SAFETY_S), never an assertion about speed.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,8 @@ from game.nst.service import NSTService, crash_reason
 from game.nst.result_cache import (FROM_CACHE_NOTE, ResultCache, models_fingerprint,
                                result_key)
 from models.engines import TEST_LABEL
-from models.messages import TEST_BEHAVIOUR, Failed, Job, Progress, Result
+from models.messages import (MAX_SNAPSHOTS, SNAPSHOT_SIDE, TEST_BEHAVIOUR, Failed, Job,
+                             Progress, Result)
 from models.standins import STUDIO_LABEL, UNTRAINED_LABEL
 
 # A whole test's cap: TensorFlow's import in two workers at once on a loaded 2-core machine
@@ -342,6 +344,113 @@ def test_cache_keeps_only_the_most_recent_entries(tmp_path):
     cache._prune()
     assert sorted(p.stem for p in tmp_path.glob("*.json")) == ["b", "c"]
     assert not (tmp_path / "a.png").exists()
+
+
+
+# -- Gatys's reel (the duel replay) ---------------------------------------------------------
+
+def reel_result(image: np.ndarray, count: int = 5) -> Result:
+    """A Gatys Result with a reel of `count` snapshots of different sizes and colours."""
+    from models.messages import Snapshot
+
+    rng = np.random.default_rng(count)
+    snaps = [Snapshot(0.9 * i, 3 * i, rng.integers(0, 256, (40 + i, 60 - i, 3), np.uint8))
+             for i in range(count)]
+    return Result("j", "gatys", "Gatys", image, 9.0, 30, False, ["n"], "s", snapshots=snaps)
+
+
+def test_gatys_result_carries_snapshots(make_service):
+    from game.nst.machines import apply_message
+    from game.round import EngineSlot
+
+    content, style = pictures()
+    service = make_service(engines=("gatys",))
+    service.start()
+    job_id = service.submit("r", "gatys", content, [(style, 1.0)],
+                            settings=behaviour("slow", seconds=1.0, step=0.1))
+    result = final(run_frames(service, answered(job_id)), job_id)
+    assert isinstance(result, Result) and 2 <= len(result.snapshots) <= MAX_SNAPSHOTS
+    seconds = [s.seconds for s in result.snapshots]
+    assert seconds == sorted(seconds) and seconds[-1] <= result.seconds
+    assert all(max(s.image.shape[:2]) <= SNAPSHOT_SIDE for s in result.snapshots)
+    np.testing.assert_array_equal(result.snapshots[-1].image, content)   # ends on the picture
+    assert result.snapshots[0].image.mean() < content.mean()            # forming from black
+    slot = EngineSlot("gatys", "Gatys")
+    apply_message(slot, result)
+    assert slot.snapshots == result.snapshots
+
+
+def test_cached_result_keeps_its_snapshots(make_service, tmp_path):
+    from game.nst.machines import apply_message
+    from game.round import EngineSlot
+
+    cache_dir = tmp_path / "nst-cache"
+    content, style = pictures()
+    first = make_service(cache_dir, engines=("gatys",))
+    first.start()
+    settings = behaviour("slow", seconds=1.0, step=0.1)
+    job_id = first.submit("r1", "gatys", content, [(style, 1.0)], settings=settings)
+    made = final(run_frames(first, answered(job_id)), job_id)
+    first.shutdown()                          # finishes the cache write
+    assert len(list(cache_dir.glob("*.reel.jpg"))) == 1
+
+    second = make_service(cache_dir, engines=("gatys",))      # never started: no worker
+    second.submit("r2", "gatys", content, [(style, 1.0)], settings=settings)
+    [hit] = second.poll()
+    assert FROM_CACHE_NOTE in hit.notes and second.stats.jobs_sent == 0
+    assert [(s.seconds, s.iteration) for s in hit.snapshots] == \
+        [(s.seconds, s.iteration) for s in made.snapshots]
+    for kept, stored in zip(made.snapshots, hit.snapshots):      # JPEG: close, not equal
+        assert stored.image.shape == kept.image.shape
+        assert abs(float(stored.image.mean()) - float(kept.image.mean())) < 2
+    slot = EngineSlot("gatys", "Gatys")
+    apply_message(slot, hit)                  # a pair revealed from the cache replays too
+    assert len(slot.snapshots) == len(made.snapshots)
+
+
+def test_reel_is_written_before_the_commit_mark_and_read_back(tmp_path):
+    cache = ResultCache(tmp_path)
+    written = reel_result(np.zeros((30, 40, 3), np.uint8))
+    assert cache.put("k", written)
+    reel, meta = tmp_path / "k.reel.jpg", tmp_path / "k.json"
+    assert reel.stat().st_mtime_ns <= meta.stat().st_mtime_ns
+    assert len(json.loads(meta.read_text())["reel"]) == 5
+    back = cache.get("k", "new").snapshots
+    assert [s.image.shape for s in back] == [s.image.shape for s in written.snapshots]
+    assert [s.seconds for s in back] == [s.seconds for s in written.snapshots]
+
+
+def test_old_cache_entry_has_none(tmp_path, caplog):
+    cache = ResultCache(tmp_path)
+    image = np.full((30, 40, 3), 9, np.uint8)
+    assert cache.put("old", Result("j", "gatys", "Gatys", image, 9.0, 30, False))
+    assert not (tmp_path / "old.reel.jpg").exists()
+    assert "reel" not in json.loads((tmp_path / "old.json").read_text())
+    old = cache.get("old", "new")
+    assert old.snapshots == [] and (old.image == 9).all()
+    # A reel lost or damaged costs only the reel: the picture is still served, and said.
+    assert cache.put("lost", reel_result(image)) and cache.put("bad", reel_result(image))
+    (tmp_path / "lost.reel.jpg").unlink()
+    (tmp_path / "bad.reel.jpg").write_bytes(b"\xff\xd8 not a jpeg")
+    meta = json.loads((tmp_path / "bad.json").read_text())
+    for key in ("lost", "bad"):
+        with caplog.at_level("WARNING", logger="game.nst.result_cache"):
+            hit = cache.get(key, "new")
+        assert hit.snapshots == [] and (hit.image == 9).all()
+    assert sum("reel" in r.message for r in caplog.records) == 2
+    meta["reel"][0][2] = SNAPSHOT_SIDE * 4                    # a layout bigger than a reel
+    (tmp_path / "bad.json").write_text(json.dumps(meta))
+    assert cache.get("bad", "new").snapshots == []
+
+
+def test_pruning_drops_the_reel_with_its_entry(tmp_path):
+    cache = ResultCache(tmp_path, max_entries=1)
+    image = np.zeros((30, 40, 3), np.uint8)
+    for n, key in enumerate(("a", "b")):
+        cache.put(key, reel_result(image))
+        os.utime(tmp_path / f"{key}.json", ns=(0, (n + 1) * 10**9))
+    cache._prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json", "b.png", "b.reel.jpg"]
 
 
 # -- arguments ------------------------------------------------------------------------------

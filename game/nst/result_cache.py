@@ -9,10 +9,13 @@ The key is a sha256 over everything that changes the picture:
   replacing a model never shows a stand-in's picture as the real model's;
 - CACHE_VERSION, bumped when an engine changes what it paints.
 
-Each entry is `<key>.png` (the image) and `<key>.json` (label, seconds, notes ...). Both are
-written to a temporary name and `os.replace`d, PNG first: the JSON is the commit mark, so
-a crash leaves either a whole entry or none. Read and write errors are logged and treated
-as a miss: the cache must never stop a round. No pygame, no TensorFlow.
+Each entry is `<key>.png` (the image) and `<key>.json` (label, seconds, notes ...), and for a
+Gatys result `<key>.reel.jpg`, its reel for the duel replay (game.nst.reel_file: one JPEG
+strip, about 0.1-0.2 MB; the JSON's "reel" holds its layout). All are written to a temporary
+name and `os.replace`d, the JSON last: it is the commit mark, so a crash leaves either a
+whole entry or none. Read and write errors are logged and treated as a miss: the cache
+must never stop a round. A reel that cannot be read costs only the reel (the result is
+served without one, as is an entry written before reels were kept). No pygame, no TensorFlow.
 
 Writing goes through `CacheWriter`, a thread of its own: encoding a 1024 px PNG takes about
 75 ms, four frames the game must not drop when a result lands. Reading stays synchronous
@@ -32,6 +35,7 @@ import numpy as np
 from PIL import Image
 
 from game.files import make_folder, new_temp_file
+from game.nst.reel_file import layout_of, read_strip, write_strip
 from models import catalogue
 from models.messages import Job, Result
 
@@ -42,6 +46,7 @@ PARTIAL_PREFIX = ".partial-"
 # About 300 KB each at 384 px: a few hundred rounds' worth stays under 100 MB.
 DEFAULT_MAX_ENTRIES = 300
 FROM_CACHE_NOTE = "shown from the result cache (painted in an earlier round)"
+REEL_SUFFIX = ".reel.jpg"
 MAGENTA_ENTRIES = ("magenta-tflite-fp16", "magenta-tflite-int8", "magenta-hub")
 
 
@@ -103,6 +108,9 @@ class ResultCache:
     def _paths(self, key: str) -> tuple[Path, Path]:
         return self.root / f"{key}.png", self.root / f"{key}.json"
 
+    def _reel_path(self, key: str) -> Path:
+        return self.root / f"{key}{REEL_SUFFIX}"
+
     def get(self, key: str, job_id: str) -> Result | None:
         """The stored result for `key`, answering `job_id`; None on a miss or a bad entry."""
         png, meta_path = self._paths(key)
@@ -121,11 +129,21 @@ class ResultCache:
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("ignoring damaged result cache entry %s: %s", key[:12], error)
             return None
+        if "reel" in meta:
+            result.snapshots = self._read_reel(key, meta["reel"])
         try:
             os.utime(meta_path)            # recently used: pruned last
         except OSError:
             pass                           # read-only folder: fine
         return result
+
+    def _read_reel(self, key: str, layout: object) -> list:
+        """The entry's reel, or [] (logged) when it is missing or damaged."""
+        try:
+            return read_strip(self._reel_path(key), layout)
+        except (OSError, ValueError, TypeError) as error:
+            log.warning("result cache entry %s: its reel is ignored: %s", key[:12], error)
+            return []
 
     def put(self, key: str, result: Result) -> bool:
         """Store `result` under `key`; False (logged) when it cannot be written."""
@@ -138,6 +156,12 @@ class ResultCache:
             make_folder(self.root)
             self._write(png, lambda stream: Image.fromarray(result.image).save(
                 stream, format="PNG", compress_level=1))   # fast: this runs in the game loop
+            if result.snapshots:
+                self._write(self._reel_path(key),
+                            lambda stream: write_strip(stream, result.snapshots))
+                meta["reel"] = layout_of(result.snapshots)
+            else:
+                self._reel_path(key).unlink(missing_ok=True)   # an older entry's reel
             self._write(meta_path, lambda stream: stream.write(
                 json.dumps(meta, indent=1, default=repr).encode("utf-8")))
         except (OSError, ValueError, TypeError) as error:
@@ -163,6 +187,7 @@ class ResultCache:
             for meta_path in metas[:max(0, len(metas) - self.max_entries)]:
                 meta_path.unlink(missing_ok=True)             # the commit mark goes first
                 meta_path.with_suffix(".png").unlink(missing_ok=True)
+                self._reel_path(meta_path.stem).unlink(missing_ok=True)
         except OSError as error:
             log.info("result cache not pruned: %s", error)
 

@@ -8,6 +8,7 @@ so the caller can tell "paint it locally" from "fix the token". No Ray, no Tenso
 from __future__ import annotations
 
 import json
+import logging
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -15,13 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.farm import wire
-from models.messages import Result, ScoreResult
+from models.messages import MAX_SNAPSHOTS, SNAPSHOT_SIDE, Result, ScoreResult, Snapshot
+from models.reel import valid_snapshots
 from models.safe_image import Formats, ImageLoadError, decode_bytes
+
+log = logging.getLogger(__name__)
 
 # What the farm sends back is PNG only (wire.encode_png); anything else is refused.
 RESULT_FORMATS = Formats(("PNG",), "PNG")
 MAX_RESULT_SIDE = 4096
 MAX_RESULT_PIXELS = 16_000_000
+# A reel's snapshot larger than this is refused undecoded; a smaller one is brought down
+# to SNAPSHOT_SIDE (a farm of another version may send them larger).
+MAX_SNAPSHOT_PIXELS = 512 * 512
 
 
 class FarmError(Exception):
@@ -62,7 +69,32 @@ def to_message(result: dict, job_id: str) -> Result | ScoreResult:
                   decode_picture(result["image"], "the result"), float(result["seconds"]),
                   int(result["iterations"]), bool(result["converged"]),
                   list(result.get("notes", [])), str(result.get("settings_text", "")),
-                  where=f"farm {result.get('device', 'CPU')}")
+                  where=f"farm {result.get('device', 'CPU')}",
+                  snapshots=decode_snapshots(result.get("snapshots")))
+
+
+def decode_snapshots(entries: object) -> list[Snapshot]:
+    """The result's reel for the duel replay: [] when it has none, and [] with a log line
+    when it is not a list of at most MAX_SNAPSHOTS sound pictures (the picture itself is
+    still shown: a bad reel costs only the replay)."""
+    if entries is None:
+        return []
+    try:
+        if not isinstance(entries, list) or len(entries) > MAX_SNAPSHOTS:
+            raise ValueError(f"not a list of at most {MAX_SNAPSHOTS} snapshots")
+        snapshots = []
+        for entry in entries:
+            seconds, iteration = entry["seconds"], entry["iteration"]
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       for v in (seconds, iteration)):
+                raise ValueError("a snapshot's seconds and iteration must be numbers")
+            image = decode_bytes(wire.png_bytes(entry["image"], "a snapshot"), "a snapshot",
+                                 SNAPSHOT_SIDE, MAX_SNAPSHOT_PIXELS, RESULT_FORMATS)
+            snapshots.append(Snapshot(float(seconds), int(iteration), image))
+        return valid_snapshots(snapshots)
+    except (ImageLoadError, ValueError, TypeError, KeyError, OverflowError) as error:
+        log.warning("the farm's reel of snapshots is dropped: %s", error)
+        return []
 
 
 class FarmClient:

@@ -38,7 +38,8 @@ class ReplicasNotReady(Exception):
 
 
 def result_json(job_id: str, answer: ReplicaAnswer) -> dict:
-    """A final answer as the result route's JSON (the picture as base64 PNG)."""
+    """A final answer as the result route's JSON (the picture as base64 PNG, and Gatys's
+    reel for the duel replay, each snapshot a PNG: the farm's cache keeps them all)."""
     result, replica = answer.answer, answer.replica
     common = {"job_id": job_id, "device": replica.get("device", "CPU"),
               "node": replica.get("node"), "cached": False, "batch_size": answer.batch_size,
@@ -48,7 +49,9 @@ def result_json(job_id: str, answer: ReplicaAnswer) -> dict:
         return {**common, "kind": "result", "engine": result.engine, "label": result.label,
                 "image": encode_png(result.image), "seconds": result.seconds,
                 "iterations": result.iterations, "converged": result.converged,
-                "notes": list(result.notes), "settings_text": result.settings_text}
+                "notes": list(result.notes), "settings_text": result.settings_text,
+                "snapshots": [{"seconds": s.seconds, "iteration": s.iteration,
+                               "image": encode_png(s.image)} for s in result.snapshots]}
     return {**common, "kind": "score", "scores": result.scores, "label": result.label,
             "seconds": result.seconds, "parts": result.parts, "cost": result.cost}
 
