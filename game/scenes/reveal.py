@@ -63,6 +63,9 @@ class RevealScene(Scene):
                              (pygame.K_r,), "R"))
         self.menu.add(Button(pygame.Rect(870, 630, 160, 60), Msg("reveal.title"), self.leave,
                              (pygame.K_ESCAPE,), "Esc"))
+        replay = self.menu.add(Button(pygame.Rect(1050, 630, 210, 60), Msg("replay.button"),
+                                      self.replay, (pygame.K_d,), "D"))
+        replay.enabled = not self.round.gave_up and self.round.painting is not None
         self.menu.focus = 0 if save.enabled else 1
 
     def save(self) -> None:
@@ -82,6 +85,11 @@ class RevealScene(Scene):
             return
         self._keep()
         self.app.replace_top(LeaderboardScene(self.app, highlight=result.id))
+
+    def replay(self) -> None:
+        """The duel replayed over this reveal; Esc there comes back here."""
+        from game.scenes.replay import ReplayScene
+        self.app.push(ReplayScene(self.app, self.round, self.stroke_log))
 
     def again(self) -> None:
         from game.scenes.setup import SetupScene
