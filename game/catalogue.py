@@ -43,6 +43,8 @@ ROUND_STYLE_COLLECTIONS = (MASTERPIECES, MUSEUM)
 
 _REQUIRED_FIELDS = ("id", "file", "title", "artist", "year", "licence", "source")
 _USER_ID_PREFIX = "user:"
+# The ids of artists (game.artists.ArtistStyle): made by the catalogue, never listed in it.
+ARTIST_ID_PREFIX = "artist:"
 # Staff who sort pictures into sub-folders must learn that only the top level is shown.
 _FOLDER_INSIDE = "it is a folder, and folders inside a collection folder are not searched"
 _log = logging.getLogger(__name__)
@@ -85,19 +87,33 @@ class Catalogue:
         return self.content if kind == "content" else self.styles
 
     def item(self, item_id: str) -> ArtItem:
-        for candidate in (*self.content, *self.styles):
+        """The item with this id; 'artist:<slug>' is one of artists()."""
+        candidates = self.artists() if item_id.startswith(ARTIST_ID_PREFIX) else ()
+        for candidate in (*self.content, *self.styles, *candidates):
             if candidate.id == item_id:
                 return candidate
         raise KeyError(f"no art item with id {item_id!r}")
 
-    def random_pair(self, rng: random.Random) -> tuple[ArtItem, ArtItem]:
+    def artists(self) -> list[ArtItem]:
+        """Every artist with two or more famous paintings, as one style each (game.artists).
+        Made anew on each call: cheap, and right after the player adds a picture."""
+        from game.artists import group_by_artist   # it builds on this module's ArtItem
+        return list(group_by_artist(self.styles))
+
+    def random_pair(self, rng: random.Random,
+                    kind: str = "single") -> tuple[ArtItem, ArtItem]:
         """A (content, style) pair; the same rng state always gives the same pair.
 
-        The style is a famous painting (round_styles); setup, party and kiosk rounds and the
-        demo all draw here.
+        kind is the round type (config.STYLE_KINDS): "single" draws a famous painting
+        (round_styles), "artist" an artist's paintings together (a painting when no artist
+        has two), "mixed" tosses a fair coin between the two. Setup, party and kiosk rounds
+        and the demo all draw here.
         """
         content = _choose(self.content, None, rng, "content")
-        style = _choose(self.round_styles(), None, rng, "style")
+        if kind == "mixed":
+            kind = "artist" if rng.random() < 0.5 else "single"
+        artists = self.artists() if kind == "artist" else []
+        style = _choose(artists or self.round_styles(), None, rng, "style")
         return content, style
 
     def round_styles(self) -> list[ArtItem]:
@@ -114,9 +130,10 @@ class Catalogue:
         """Another painting for a round (round_styles), different from current if it can be.
 
         A studio style picked in the picker is shuffled to a famous painting: a shuffle is a
-        random pick like the round's first.
+        random pick like the round's first. An artist is shuffled to another artist.
         """
-        return _choose(self.round_styles(), current, rng, "style")
+        artists = self.artists() if _is_artist(current) else []
+        return _choose(artists or self.round_styles(), current, rng, "style")
 
     def collection(self, name: str) -> list[ArtItem]:
         """The items of one collection (MASTERPIECES, STUDIO, ...), in catalogue order."""
@@ -146,6 +163,11 @@ def shown(item: ArtItem, strings: Strings) -> Shown:
     """
     artist_key = f"art.artists.{item.artist}"
     artist = strings.get(artist_key) if strings.has(artist_key) else item.artist
+    if _is_artist(item):
+        # 'Vincent van Gogh (5 paintings)' in the player's language; the year is a span.
+        count = len(item.members)  # type: ignore[attr-defined]
+        return Shown(strings.get("artists.title", artist=artist, count=count), artist,
+                     item.year)
     if item.user:
         return Shown(item.title, artist, item.year)
     title_key = f"art.{item.id}.title"
@@ -305,8 +327,9 @@ def _parse_entry(
         if not isinstance(value, str) or not value.strip():
             raise CatalogueError(f"{where} needs a non-empty text field '{name}'.")
         values[name] = value.strip()
-    if values["id"].startswith(_USER_ID_PREFIX):
-        raise CatalogueError(f"{where}: ids starting with '{_USER_ID_PREFIX}' are reserved.")
+    for reserved in (_USER_ID_PREFIX, ARTIST_ID_PREFIX):
+        if values["id"].startswith(reserved):
+            raise CatalogueError(f"{where}: ids starting with '{reserved}' are reserved.")
     relative = PurePosixPath(values["file"])
     # Keep the catalogue self-contained so the art folder can be moved as a whole.
     if relative.is_absolute() or ".." in relative.parts:
@@ -444,6 +467,11 @@ def _choose(
         raise CatalogueError(f"There are no {kind} pictures to choose from.")
     others = [item for item in items if current is None or item.id != current.id]
     return rng.choice(others or list(items))
+
+
+def _is_artist(item: object) -> bool:
+    # By the id, not isinstance: game.artists imports this module.
+    return isinstance(item, ArtItem) and item.id.startswith(ARTIST_ID_PREFIX)
 
 
 def _check_kind(kind: str) -> None:

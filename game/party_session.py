@@ -26,7 +26,8 @@ class PartySession:
         catalogue = services.catalogue
 
         def draw_pair(pick_rng: random.Random) -> tuple[str, str]:
-            content, style = catalogue.random_pair(pick_rng)
+            # The lobby's round type: a painting, an artist ('artist:<slug>') or either.
+            content, style = catalogue.random_pair(pick_rng, settings.style_kind)
             return content.id, style.id
 
         self.party = Party(settings, draw_pair, rng)
@@ -54,7 +55,8 @@ class PartySession:
             carrier = Round(content, style, self.settings.seconds)
             images = self.services.images
             try:
-                pictures = images.array(content), images.array(style)
+                # An artist's paintings all go to the machines.
+                pictures = images.array(content), images.style_inputs(style)
             except ImageLoadError as exc:
                 log.error("party pair unreadable: %s", exc)
                 continue            # the turn's own Round will show the error instead

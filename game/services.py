@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
+from game.artists import is_artist, mosaic
 from game.catalogue import ArtItem, Catalogue
 from game.blocklist import BlockList
 from game.config import GameConfig, leaderboard_path, resolved_data_dir, save_config
@@ -35,10 +36,23 @@ class ImageCache:
         self._surfaces: dict[tuple, pygame.Surface] = {}
 
     def array(self, item: ArtItem) -> np.ndarray:
-        """(H, W, 3) uint8; raises ImageLoadError with a clear message."""
+        """(H, W, 3) uint8; raises ImageLoadError with a clear message.
+
+        An artist (game.artists) is a mosaic of its paintings: what the player sees, the
+        paint scene's references and eyedropper; the machines get style_inputs instead."""
         if item.id not in self._arrays:
-            self._arrays[item.id] = load_rgb(item.path, max_side=ART_MAX_SIDE)
+            if is_artist(item):
+                members = [self.array(member) for member in item.members]
+                self._arrays[item.id] = mosaic(members)
+            else:
+                self._arrays[item.id] = load_rgb(item.path, max_side=ART_MAX_SIDE)
         return self._arrays[item.id]
+
+    def style_inputs(self, item: ArtItem) -> list[tuple[np.ndarray, float]]:
+        """What the NST machines paint in: [(painting, weight)], (H, W, 3) uint8 each. One
+        painting for a painting; every painting of an artist, equal weights summing to 1."""
+        members = item.members if is_artist(item) else (item,)
+        return [(self.array(member), 1.0 / len(members)) for member in members]
 
     def surface(self, item: ArtItem, box: tuple[int, int]) -> pygame.Surface:
         """The item scaled to fit box (w, h); a labelled grey card if it cannot be read."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pygame
 from scene_kit import app, drawn_text, keydown, pump  # noqa: F401
 
+from game.artists import ARTISTS
 from game.catalogue import COLLECTIONS, MASTERPIECES, STUDIO
 from game.i18n import load_language
-from game.scenes.picker import VIEW, CataloguePicker
+from game.scenes.picker import GROUPS, VIEW, CataloguePicker
 
 
 def _open(app, kind="style", current_id="vangogh_starry_night"):
@@ -28,12 +29,13 @@ def test_every_collection_has_a_heading_in_every_language():
 
 
 def test_paintings_are_grouped_famous_first_each_group_on_its_own_rows(app):
+    """Artists (several paintings as one style) come first, then the famous paintings."""
     picker, _ = _open(app)
     groups = [item.group() for item in picker.items]
-    assert groups[0] == MASTERPIECES and STUDIO in groups
-    assert groups == sorted(groups, key=COLLECTIONS.index)
+    assert groups[0] == ARTISTS and MASTERPIECES in groups and STUDIO in groups
+    assert groups == sorted(groups, key=GROUPS.index)
     headings = [row.heading for row in picker.rows if row.heading]
-    assert headings[:2] == [MASTERPIECES, STUDIO]
+    assert headings[:3] == [ARTISTS, MASTERPIECES, STUDIO]
     for row in picker.rows:
         assert len({picker.items[i].group() for i in row.items}) <= 1
 

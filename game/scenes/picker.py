@@ -1,18 +1,22 @@
 """Catalogue picker overlay: thumbnails grouped by collection; arrows + Enter, or click.
 
-The paintings come as "Famous paintings" first, then the project's own "Studio styles",
-then the museum's and the player's own pictures; the photos as one group (plus the user
-groups). Each group starts on a new row under its heading. Left/right walk the items in
-order; up/down move a row, to the nearest column of a shorter row.
+The paintings come as "Artists" first (an artist's paintings played together, game.artists),
+then "Famous paintings" under a sub-heading for each painter with several and one for the
+other painters, then the project's own "Studio styles", then the museum's and the player's
+own pictures; the photos as one group (plus the user groups). Each group and sub-group
+starts on a new row under its heading. Left/right walk the items in order; up/down move a
+row, to the nearest column of a shorter row.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
 import pygame
 
-from game.catalogue import COLLECTIONS, ArtItem, shown
+from game.artists import ARTISTS, is_artist
+from game.catalogue import COLLECTIONS, MASTERPIECES, ArtItem, shown
 from game.i18n import Msg
 from game.scene import Scene
 from game.ui.widgets import draw_panel
@@ -23,42 +27,74 @@ CELL = (228, 168)
 HEADING = 32                 # height of a group's heading line: it and 3 rows fit the view
 VIEW = pygame.Rect(40, 100, 1200, 548)    # the scrolling area, above the byline at y 650
 GRID_LEFT = 70
+GROUPS = (ARTISTS, *COLLECTIONS)          # the picker's order of groups
+OTHER_PAINTERS = ""                       # the sub-heading of painters with one painting
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the picker: a group heading, or up to COLUMNS item indices."""
+    """One line of the picker: a group heading, a painter's sub-heading, or up to COLUMNS
+    item indices."""
 
     top: int                         # y inside the scrolling content, from 0
-    heading: str | None = None       # the collection whose heading this is
+    heading: str | None = None       # the group (GROUPS) whose heading this is
     items: tuple[int, ...] = ()
+    sub: str | None = None           # a painter's name, or OTHER_PAINTERS
 
     @property
     def height(self) -> int:
-        return HEADING if self.heading else CELL[1]
+        return HEADING if self.is_heading else CELL[1]
+
+    @property
+    def is_heading(self) -> bool:
+        return self.heading is not None or self.sub is not None
 
 
-def grouped(items: list[ArtItem]) -> list[ArtItem]:
-    """The items in the picker's order: by collection (COLLECTIONS order), stable inside."""
-    return sorted(items, key=lambda item: COLLECTIONS.index(item.group()))
+@dataclass(frozen=True)
+class Section:
+    group: str                       # one of GROUPS
+    sub: str | None                  # None: no sub-heading
+    items: tuple[ArtItem, ...]
 
 
-def layout(items: list[ArtItem]) -> list[Row]:
-    """Heading and item rows for items already in grouped() order."""
+def sections(items: Sequence[ArtItem], artists: Sequence[ArtItem] = ()) -> list[Section]:
+    """The picker's groups in order; the famous paintings under their painters (those with
+    several paintings, in the order of `artists`, then the other painters together)."""
+    out = [Section(ARTISTS, None, tuple(artists))] if artists else []
+    for group in COLLECTIONS:
+        members = [item for item in items if item.group() == group]
+        if group == MASTERPIECES and artists:
+            grouped_names = [artist.artist for artist in artists]
+            for name in grouped_names:
+                out.append(Section(group, name,
+                                   tuple(item for item in members if item.artist == name)))
+            members = [item for item in members if item.artist not in grouped_names]
+            sub = OTHER_PAINTERS
+        else:
+            sub = None
+        if members:
+            out.append(Section(group, sub, tuple(members)))
+    return [section for section in out if section.items]
+
+
+def layout(parts: Sequence[Section]) -> list[Row]:
+    """Heading, sub-heading and item rows; item indices count through all sections."""
     rows: list[Row] = []
-    top = 0
-    start = 0
-    while start < len(items):
-        group = items[start].group()
-        end = start
-        while end < len(items) and items[end].group() == group:
-            end += 1
-        rows.append(Row(top, heading=group))
-        top += HEADING
-        for first in range(start, end, COLUMNS):
+    top = index = 0
+    group = None
+    for section in parts:
+        if section.group != group:
+            group = section.group
+            rows.append(Row(top, heading=group))
+            top += HEADING
+        if section.sub is not None:
+            rows.append(Row(top, sub=section.sub))
+            top += HEADING
+        end = index + len(section.items)
+        for first in range(index, end, COLUMNS):
             rows.append(Row(top, items=tuple(range(first, min(first + COLUMNS, end)))))
             top += CELL[1]
-        start = end
+        index = end
     return rows
 
 
@@ -70,8 +106,10 @@ class CataloguePicker(Scene):
                  on_pick: Callable[[ArtItem], None]) -> None:
         super().__init__(app)
         catalogue = app.services.catalogue
-        self.items = grouped(list(catalogue.content if kind == "content" else catalogue.styles))
-        self.rows = layout(self.items)
+        parts = (sections(catalogue.styles, catalogue.artists()) if kind == "style"
+                 else sections(catalogue.content))
+        self.items = [item for section in parts for item in section.items]
+        self.rows = layout(parts)
         self.item_rows = [row for row in self.rows if row.items]
         self.kind = kind
         self.on_pick = on_pick
@@ -152,9 +190,11 @@ class CataloguePicker(Scene):
             return
         number = self.row_of(self.index)
         row = self.item_rows[number]
-        # A group's first row brings its heading into view with it.
-        above = self.rows[self.rows.index(row) - 1]
-        top = above.top if above.heading else row.top
+        # A group's first row brings its heading (and sub-heading) into view with it.
+        first = self.rows.index(row)
+        while first > 0 and self.rows[first - 1].is_heading:
+            first -= 1
+        top = self.rows[first].top
         bottom = row.top + CELL[1]
         if top < self.scroll:
             self.scroll = top
@@ -188,18 +228,34 @@ class CataloguePicker(Scene):
                 continue
             if row.heading:
                 self._draw_heading(surface, row.heading, y)
+            if row.sub is not None:
+                self._draw_sub(surface, row.sub, y)
             for i in row.items:
                 self._draw_cell(surface, i)
         surface.set_clip(clip)
         if self.items:
-            current = shown(self.items[self.index], self.app.strings)
-            byline = ", ".join(part for part in (current.artist, current.year) if part)
+            item = self.items[self.index]
+            current = shown(item, self.app.strings)
+            # An artist's title already names the painter.
+            byline = ", ".join(part for part in (current.artist, current.year)
+                               if part and not (is_artist(item) and part == current.artist))
             theme.blit_text(surface, f"{current.title} — {byline}", (70, 650), "body")
 
     def _draw_heading(self, surface: pygame.Surface, group: str, y: int) -> None:
+        words = Msg("artists.group") if group == ARTISTS else Msg(f"picker.collection.{group}")
+        self._draw_rule(surface, words, (GRID_LEFT, y + 4), "h2", self.app.theme.colors.accent)
+
+    def _draw_sub(self, surface: pygame.Surface, painter: str, y: int) -> None:
+        """A painter's name over their paintings (names are never translated)."""
+        words = Msg("artists.other_painters") if painter == OTHER_PAINTERS else painter
+        self._draw_rule(surface, words, (GRID_LEFT + 8, y + 6), "body",
+                        self.app.theme.colors.text)
+
+    def _draw_rule(self, surface: pygame.Surface, words, pos: tuple[int, int], font: str,
+                   colour) -> None:
+        """A heading and a thin line from it to the view's right edge."""
         theme = self.app.theme
-        rect = theme.blit_text(surface, Msg(f"picker.collection.{group}"),
-                               (GRID_LEFT, y + 4), "h2", theme.colors.accent)
+        rect = theme.blit_text(surface, words, pos, font, colour)
         pygame.draw.line(surface, theme.colors.text_dim, (rect.right + 16, rect.centery),
                          (VIEW.right - 30, rect.centery), 1)
 
@@ -213,7 +269,8 @@ class CataloguePicker(Scene):
         if i == self.index:
             pygame.draw.rect(surface, c.accent, box.inflate(10, 10), width=3, border_radius=6)
         surface.blit(thumb, thumb.get_rect(center=box.center))
-        title = shown(item, self.app.strings).title
+        words = shown(item, self.app.strings)
+        title = words.artist if is_artist(item) else words.title   # under "Artists"
         title = title if len(title) <= 24 else title[:23] + "…"
         theme.blit_text(surface, title, (box.centerx, box.bottom + 6), "small",
                         c.text if i == self.index else c.text_dim, "midtop")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pygame
 
+from game.artists import is_artist
 from game.catalogue import ArtItem, add_user_image, shown
 from game.image_loader import ImageLoadError
 from game.i18n import Msg
@@ -26,7 +27,7 @@ class SetupScene(Scene):
     def __init__(self, app, content: ArtItem | None = None, style: ArtItem | None = None):
         super().__init__(app)
         catalogue = app.services.catalogue
-        pair = catalogue.random_pair(app.rng)
+        pair = catalogue.random_pair(app.rng, self.style_kind())
         self.content = content or pair[0]
         self.style = style or pair[1]
         self.message: object = ""     # an error to show: a Msg or an image loader's text
@@ -90,7 +91,7 @@ class SetupScene(Scene):
         from game.scenes.title import TitleScene
         images = self.app.services.images
         try:
-            content, style = images.array(self.content), images.array(self.style)
+            content, style = images.array(self.content), images.style_inputs(self.style)
         except ImageLoadError as exc:
             self.message = str(exc)
             return
@@ -106,6 +107,10 @@ class SetupScene(Scene):
     def round_seconds(self) -> int:
         """The clock the round will have (a party sets its own)."""
         return self.app.config.round.seconds
+
+    def style_kind(self) -> str:
+        """The round type the pair is drawn for (config.STYLE_KINDS; Settings → Paintings)."""
+        return self.app.config.round.style_kind
 
     # -- actions -------------------------------------------------------------------
     def back(self) -> None:
@@ -161,7 +166,8 @@ class SetupScene(Scene):
         from game.scenes.paint import PaintScene
         images = self.app.services.images
         try:
-            content, style = images.array(self.content), images.array(self.style)
+            # An artist's paintings all go to the machines (the player sees their mosaic).
+            content, style = images.array(self.content), images.style_inputs(self.style)
         except ImageLoadError as exc:
             self.message = str(exc)
             return
@@ -201,17 +207,29 @@ class SetupScene(Scene):
             words = shown(item, self.app.strings)     # in the player's language
             below = root.panel(kind, pygame.Rect(slot.x, slot.bottom + 10, slot.width,
                                                  BUTTONS_TOP - 4 - slot.bottom - 10))
-            below.text(caption, "small", c.text_dim)
+            below.text(Msg("artists.in_style_of") if is_artist(item) else caption, "small",
+                       c.text_dim)
             # The title steps down a size when all three lines would not fit.
             lines = line_height(theme, "small") * 2 + line_height(theme, "h2")
-            below.text(words.title, "h2" if lines <= below.rect.height else "body", c.text)
-            below.text(f"{words.artist} · {words.year}", "small", c.text_dim)
+            size = "h2" if lines <= below.rect.height else "body"
+            if is_artist(item):
+                # "Paint like Vincent van Gogh", then every painting the machines use.
+                below.text(Msg("artists.paint_like", artist=words.artist), size, c.text)
+                below.text(self.paintings_line(item), "small", c.text_dim)
+            else:
+                below.text(words.title, size, c.text)
+                below.text(f"{words.artist} · {words.year}", "small", c.text_dim)
         footer = root.panel("footer", FOOTER)
         if self.message:
             footer.text(self.message, "small", c.urgent, lines=2, align="centre")
         elif not self.app.config.kiosk.enabled:
             footer.text(Msg("setup.tip"), "small", c.text_dim, lines=2, align="centre")
         return root.report
+
+    def paintings_line(self, artist) -> Msg:
+        """'5 paintings: The Starry Night, The Night Café, …' (the layout cuts it to fit)."""
+        titles = [shown(member, self.app.strings).title for member in artist.members]
+        return Msg("artists.paintings", count=len(titles), titles=", ".join(titles))
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
