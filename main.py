@@ -403,9 +403,11 @@ def run_models(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def run_stylize(args: argparse.Namespace, rest: list[str]) -> int:
+    # The game's loader and video module are handed over: models never imports game.
+    from game import video_files
     from game.image_loader import load_rgb
     from models.stylize_cli import main as stylize_main
-    return stylize_main(without_verbose(rest), load_rgb)
+    return stylize_main(without_verbose(rest), load_rgb, video_files)
 
 
 def run_score(args: argparse.Namespace, rest: list[str]) -> int:

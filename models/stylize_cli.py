@@ -3,6 +3,8 @@
 Runs the same engine the game's worker would choose (real models from the cache, else the
 offline stand-ins), in this process, with a progress bar for Gatys. Images come in through
 the caller's loader (the game's defensive one), so bad files get the same clear messages.
+An --out ending .mp4, .gif or .webp makes CONTENT a video, painted frame by frame
+(models/stylize_video.py) through the caller's video module, handed over like the loader.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import numpy as np
 
 from models.messages import Job, Progress
 from models.progress import ProgressBar
+from models.stylize_video import MAX_SMOOTH, VIDEO_KINDS, run_video
 
 
 DESCRIPTION = "Paint a photo in one or more styles, as the game's machines would."
@@ -23,7 +26,9 @@ EXAMPLES = """\
 examples:
   main.py stylize art/content/coffee.png art/styles/night_impasto.png --out out/coffee.png
   main.py stylize photo.jpg a.png b.png --weights 2 1 --engine gatys --size 256 \\
-          --seconds 30 --out out/mix.png        two styles mixed 2:1, with Gatys"""
+          --seconds 30 --out out/mix.png        two styles mixed 2:1, with Gatys
+  main.py stylize clip.mp4 art/styles/night_impasto.png --smooth 0.6 --out out/clip.gif
+                                        every frame of a video (or GIF), less flicker"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The stylize command's arguments (main.py's parser shares them)."""
-    parser.add_argument("content", type=Path, help="the photo")
+    parser.add_argument("content", type=Path,
+                        help="the photo (a video or GIF when --out is .mp4/.gif/.webp)")
     parser.add_argument("styles", type=Path, nargs="+", help="one or more style paintings")
     parser.add_argument("--engine", choices=("magenta", "gatys"), default="magenta")
     parser.add_argument("--size", type=int, default=384,
@@ -46,7 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", type=float, nargs="+",
                         help="one weight per style (artist mode); default equal")
     parser.add_argument("--seconds", type=float, default=60.0, help="Gatys time budget")
-    parser.add_argument("--out", type=Path, required=True, help="output PNG")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="output PNG; .mp4, .gif or .webp paints a video frame by frame")
+    parser.add_argument("--smooth", type=float, default=0.0, metavar="S",
+                        help=f"video only: temporal smoothing 0-{MAX_SMOOTH:g} against "
+                             "flicker (0.6 is a good start; moving parts stay sharp)")
     parser.add_argument("--models-dir", type=Path, metavar="DIR", help="model cache folder")
     parser.add_argument("--farm", metavar="URL", help="paint it on this render farm instead "
                                                       "(docs/farm.md)")
@@ -63,19 +73,49 @@ def fit_long_side(image: np.ndarray, side: int) -> np.ndarray:
     return np.asarray(Image.fromarray(image).resize(size, Image.LANCZOS))
 
 
-def main(argv: list[str], load_image: Callable[[Path], np.ndarray]) -> int:
-    """Returns the exit code; load_image raises an exception whose str is the message."""
+def video_refusal(args: argparse.Namespace, video_files) -> str | None:
+    """Why this video command cannot run, in one line; None when it can."""
+    if video_files is None:
+        return "video needs the game's video module (run it as `main.py stylize`)"
+    if args.engine == "gatys":
+        return ("--engine gatys takes about 30 s a frame, too slow for a video: "
+                "use --engine magenta")
+    if args.farm:
+        return "--farm paints single pictures; a video is painted on this computer"
+    if not 0 <= args.smooth <= MAX_SMOOTH:
+        return f"--smooth must be between 0 and {MAX_SMOOTH:g}"
+    return None
+
+
+def main(argv: list[str], load_image: Callable[[Path], np.ndarray],
+         video_files=None) -> int:
+    """Returns the exit code; load_image raises an exception whose str is the message.
+
+    video_files: the game's video module (probe_video, read_frames, VideoWriter), which
+    main.py hands over for a video --out.
+    """
     args = build_parser().parse_args(argv)
     weights = args.weights or [1.0] * len(args.styles)
     if len(weights) != len(args.styles) or not 0 <= args.strength <= 1 or args.size < 16:
         print("stylize: one weight per style, strength in [0, 1], size >= 16", file=sys.stderr)
         return 2
+    video = args.out.suffix.lower() in VIDEO_KINDS
+    refusal = video_refusal(args, video_files) if video else (
+        "--smooth is for a video --out (.mp4, .gif or .webp)" if args.smooth else None)
+    if refusal:
+        print(f"stylize: {refusal}", file=sys.stderr)
+        return 2
     try:
-        content = fit_long_side(load_image(args.content), args.size)
+        content = None if video else fit_long_side(load_image(args.content), args.size)
         styles = [(load_image(path), w) for path, w in zip(args.styles, weights)]
     except Exception as exc:  # noqa: BLE001 - the loader's message is the one to show
         print(f"stylize: {exc}", file=sys.stderr)
         return 1
+    if video:                      # loaded after the file checks: TF takes seconds
+        from models import engines
+
+        return run_video(args, styles, video_files, lambda: engines.load_engine(
+            "magenta", args.models_dir, threads=os.cpu_count() or 1))
     settings = {"size": args.size} if args.engine == "gatys" else {}
     if args.farm:
         from models.farm.cli import stylize_on_farm
