@@ -77,6 +77,9 @@ class ExportStatus:
     fraction: float = 0.0                       # of the whole export, 0..1
     paths: list[str] = field(default_factory=list)   # files written so far
     reason: str = ""                            # failed: one line; done: a note ("no USB")
+    # The first status says how the process runs: its nice value and whether TensorFlow or
+    # models got imported (they must not: the export is the game's guest on the cores).
+    facts: dict = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
@@ -89,6 +92,7 @@ class DuelExport:
     def __init__(self, process, connection) -> None:
         self._process, self._connection = process, connection
         self._status = ExportStatus()
+        self.facts: dict = {}
 
     def poll(self) -> ExportStatus:
         """The latest status; never waits."""
@@ -98,6 +102,7 @@ class DuelExport:
         try:
             while self._connection.poll():
                 status = self._status = self._connection.recv()
+                self.facts = status.facts or self.facts
         except (EOFError, OSError):
             pass                              # the child is gone: its exit code says how
         if not status.done and self._process.exitcode is not None:
@@ -132,7 +137,7 @@ def start_export(job: DuelExportJob) -> DuelExport:
     """Start the export in its own process; returns at once."""
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=run_export, args=(job, send), daemon=True,
+    process = context.Process(target=_child_main, args=(job, send), daemon=True,
                               name="duel-export")
     process.start()
     send.close()                # the child holds the sending end; EOF once it exits
@@ -154,10 +159,22 @@ def lower_priority() -> None:
         log.info("duel export keeps its I/O class: %s", exc)
 
 
-def run_export(job: DuelExportJob, connection, report_pid: bool = False) -> None:
-    """The child's work (also callable in-process, as the bench and tests do)."""
-    from game.duel_render import export_files
+def _child_main(job: DuelExportJob, connection) -> None:
     lower_priority()
+    import sys
+    facts = {"nice": os.nice(0) if hasattr(os, "nice") else 0,
+             "tensorflow": "tensorflow" in sys.modules, "models": "models" in sys.modules}
+    try:
+        connection.send(ExportStatus("starting", 0.0, facts=facts))
+    except (OSError, ValueError):
+        pass
+    run_export(job, connection)
+
+
+def run_export(job: DuelExportJob, connection) -> None:
+    """The export's work, reporting each stage on `connection` (anything with send());
+    the child process runs it, and the bench and tests call it in their own process."""
+    from game.duel_render import export_files
     paths: list[str] = []
 
     def tell(stage: str, fraction: float, reason: str = "") -> None:

@@ -38,6 +38,10 @@ ORPHAN_AGE_SECONDS = 60
 # temp files (store, gallery meta, contact sheet); a file staff put there is left alone.
 _PAINTING_NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 _TEMP_NAME = re.compile(r"^\..+\.tmp$")
+# A duel export (game/duel_export.py) writes `.partial-*` files; one may legitimately take
+# minutes on a busy machine, so only those left this long are taken as abandoned.
+_PARTIAL_NAME = re.compile(r"^\.partial-.+")
+DUEL_PARTIAL_AGE_SECONDS = 600
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -48,6 +52,7 @@ class DataFolders:
     leaderboard: Path                  # the database file; paintings/ is beside it
     gallery: Path
     parties: Path
+    duels: Path | None = None          # <data_dir>/duels: saved duel replays
 
     @property
     def paintings(self) -> Path:
@@ -57,7 +62,7 @@ class DataFolders:
     def from_config(cls, config: GameConfig) -> DataFolders:
         data = resolved_data_dir(config)
         return cls(leaderboard=leaderboard_path(config), gallery=data / "gallery",
-                   parties=data / "parties")
+                   parties=data / "parties", duels=data / "duels")
 
 
 @dataclass
@@ -76,6 +81,10 @@ def tidy_data_folder(folders: DataFolders, now: float | None = None) -> TidyRepo
             for temp in _files(folder, _TEMP_NAME):
                 _remove_if_older(temp, cutoff, report)
         _remove_orphan_paintings(folders, cutoff, report)
+        if folders.duels is not None:
+            duel_cutoff = cutoff + ORPHAN_AGE_SECONDS - DUEL_PARTIAL_AGE_SECONDS
+            for partial in _files(folders.duels, _PARTIAL_NAME):
+                _remove_if_older(partial, duel_cutoff, report)
     except Exception as exc:  # noqa: BLE001 - a tidy must never stop the game starting
         log.exception("start-up tidy stopped early")
         report.problems.append(f"tidy stopped early: {exc!r}")
