@@ -98,7 +98,10 @@ def write_replay(job: DuelExportJob, theme: Theme, path: Path,
     with VideoWriter(path, job.size, FPS, "mp4") as writer:
         for k, frame in enumerate(plan):
             if replayer is not None and not replayer.failed:
-                replayer.advance_to(frame.points)
+                if frame.ending:
+                    replayer.settle()        # the ticks after the last point: settling
+                else:
+                    replayer.advance_to(frame.points)
                 grown = surface_of(replayer.rgb8())
             else:
                 grown = painting

@@ -3,11 +3,12 @@ painting grown again from its log, and the replay screen reached from the reveal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pygame
 import pytest
-from scene_kit import app, keydown, make_app, pump  # noqa: F401 - app is a fixture
+from scene_kit import keydown, make_app, pump
 
 from brushes import BrushSettings, Canvas, History, Watercolour
 from game.bot.plan import plan_painting
@@ -114,3 +115,121 @@ def test_a_damaged_log_stops_without_raising():
 def test_an_unreadable_log_is_a_failed_replay():
     replayer = StrokeReplayer([{"kind": "acrylic"}], (32, 32), 1)
     assert replayer.failed and replayer.advance_to(10) == 0
+
+
+# -- the replay screen -------------------------------------------------------------------
+
+GATYS_COLOURS = [(200, 20, 20), (20, 200, 20), (20, 20, 200)]
+
+
+@pytest.fixture
+def duel_app(tmp_path):
+    from game.config import GameConfig
+    config = GameConfig()
+    config.paths.data_dir = str(tmp_path / "data")
+    apps = make_app(config)
+    yield next(apps)
+    for _ in apps:
+        pass
+
+
+def duel_round(app, origin="painted"):
+    """A finished round painted by the bot on a small canvas, both machines done, Gatys's
+    reel of three plain colours and a final picture of a fourth; (round, log)."""
+    from game.round import Round
+    catalogue = app.services.catalogue
+    round_ = Round(catalogue.content[0], catalogue.styles[0], 30)
+    log, painting = painted(size=(160, 120), seed=9)
+    round_.start()
+    round_.canvas_size, round_.canvas_seed, round_._elapsed = (160, 120), 9, 61.0
+    round_.origin = origin
+    round_.finish(painting)
+    magenta, gatys = round_.slots["magenta"], round_.slots["gatys"]
+    magenta.image, magenta.status, magenta.seconds = np.full((30, 40, 3), 250, np.uint8), \
+        "done", 1.0
+    gatys.snapshots = [Snap(5.0 + 15 * i, 20 * i, np.full((30, 40, 3), colour, np.uint8))
+                       for i, colour in enumerate(GATYS_COLOURS)]
+    gatys.image, gatys.status, gatys.seconds, gatys.iteration = \
+        np.full((30, 40, 3), (240, 240, 0), np.uint8), "done", 60.0, 60
+    round_.set_scores({"painting~magenta": 6.0, "painting~gatys": 7.0}, "test",
+                      {"layout": 6.0, "colour": 7.0, "brushwork": 5.0})
+    return round_, log
+
+
+def centre_of(app, rect) -> tuple:
+    return tuple(app.screen.get_at(rect.center))[:3]
+
+
+def test_reveal_D_opens_replay_and_Esc_returns(duel_app):
+    from game.scenes.reveal import RevealScene
+    round_, log = duel_round(duel_app)
+    duel_app.stack.push(RevealScene(duel_app, round_, log))
+    pump(duel_app, frames=2)
+    pump(duel_app, [keydown(pygame.K_d)])
+    assert duel_app.stack.top.name == "replay"
+    pump(duel_app, [keydown(pygame.K_ESCAPE)])
+    assert duel_app.stack.top.name == "reveal"
+
+
+def test_no_replay_after_giving_up(duel_app):
+    from game.scenes.reveal import RevealScene
+    round_, log = duel_round(duel_app)
+    round_.gave_up = True
+    duel_app.stack.push(RevealScene(duel_app, round_, log))
+    pump(duel_app, [keydown(pygame.K_d)], frames=2)
+    assert duel_app.stack.top.name == "reveal"
+
+
+def test_cached_pair_replays_too(duel_app):
+    """Gatys's snapshots come and go with the clock, then its final picture; the painting
+    grows and ends as the painting that was scored."""
+    from game.scenes.replay import ReplayScene
+    round_, log = duel_round(duel_app)
+    scene = ReplayScene(duel_app, round_, log)
+    duel_app.stack.push(scene)
+    seen, painting_mid = set(), None
+    while not scene.ended:
+        pump(duel_app)
+        view = scene.view()
+        if view.gatys is not None:
+            seen.add(centre_of(duel_app, view.gatys))
+        if painting_mid is None and scene.frame.round_s > 30:
+            painting_mid = scene.replayer.rgb8().copy()
+    assert {tuple(c) for c in GATYS_COLOURS} <= seen       # each snapshot was on show
+    pump(duel_app)
+    assert centre_of(duel_app, scene.view().gatys) == (240, 240, 0)   # the final picture
+    assert not np.array_equal(painting_mid, round_.painting)
+    assert np.array_equal(scene.replayer.rgb8(), round_.painting)
+    assert centre_of(duel_app, scene.view().magenta) == (250, 250, 250)
+
+
+def test_an_upload_is_shown_whole(duel_app):
+    from game.scenes.replay import ReplayScene
+    round_, log = duel_round(duel_app, origin="uploaded")
+    scene = ReplayScene(duel_app, round_, None)
+    duel_app.stack.push(scene)
+    pump(duel_app, frames=2)
+    assert scene.replayer is None
+    texts = [box.text for box in scene.layout().texts()]
+    assert duel_app.strings.get("replay.uploaded") in texts
+
+
+def test_save_the_duel_writes_its_files(duel_app):
+    from game.scenes.replay import ReplayScene
+    round_, log = duel_round(duel_app)
+    round_._elapsed = 3.0                     # a short replay keeps the export quick
+    scene = ReplayScene(duel_app, round_, log)
+    duel_app.stack.push(scene)
+    pump(duel_app, [keydown(pygame.K_s)])
+    assert scene.export is not None
+    deadline = pygame.time.get_ticks() + 240_000
+    while not scene.export.poll().done and pygame.time.get_ticks() < deadline:
+        pump(duel_app)
+        pygame.time.wait(20)
+    status = scene.export.poll()
+    assert status.stage == "done", status.reason
+    folder = Path(duel_app.config.paths.data_dir) / "duels"
+    assert sorted(p.suffix for p in folder.iterdir()) == sorted(
+        [".mp4", ".png", Path(status.paths[1]).suffix])
+    pump(duel_app)
+    assert duel_app.strings(scene.status).startswith("Saved in")

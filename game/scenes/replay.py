@@ -123,7 +123,11 @@ class ReplayScene(Scene):
         if self.ended:
             return
         if self.replayer is not None and not self.replayer.finished:
-            self._grow(self.frame.points)
+            if self.frame.ending:       # the last ticks (the paint settling) come after
+                self.replayer.settle()  # the last point: the end card is the painting
+                self._blit_dirty()
+            else:
+                self._grow(self.frame.points)
             if self.replayer.done < self.frame.points and not self.replayer.finished:
                 return          # behind: the replay's clock waits for the painting
         self.clock += dt
