@@ -115,3 +115,13 @@ def test_the_settings_file_and_its_folder_are_private(tmp_path: Path, umask) -> 
     path = save_config(GameConfig(), tmp_path / "home" / "config" / "config.toml")
     assert path.is_file()
     assert_private(tmp_path, tmp_path / "home")
+
+
+def test_a_saved_duel_is_private(tmp_path: Path, umask) -> None:
+    from test_duel_export import Collect, duel_job
+
+    from game.duel_export import run_export
+    pipe = Collect()
+    run_export(duel_job(tmp_path / "data" / "duels"), pipe)
+    assert pipe.sent[-1].stage == "done" and len(pipe.sent[-1].paths) == 3
+    assert_private(tmp_path, tmp_path / "data")

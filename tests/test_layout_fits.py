@@ -384,3 +384,24 @@ def test_the_attempt_screens_fit(screen):
         check_screen(app, f"{label}_leaderboard_painted_only")
     finally:
         app.config.kiosk.enabled = True
+
+
+@pytest.mark.parametrize("moment", ["mid", "end", "saving"])
+def test_the_duel_replay_fits(screen, moment):
+    """The replay with the widest pair: mid-replay (the speed line), at its end (the
+    score card with its parts) and with the save's longest status line."""
+    from game.scenes.replay import ReplayScene
+    app, label = screen
+    round_ = finished_round(app)
+    round_.set_scores({"painting~magenta": 10.0, "painting~gatys": 9.9}, "encoder",
+                      {"layout": 10.0, "colour": 10.0, "brushwork": 10.0})
+    round_.slots["magenta"].seconds = 1.0
+    scene = ReplayScene(app, round_, None)
+    show(app, scene)
+    if moment != "mid":
+        scene.index = len(scene.plan) - 1
+    if moment == "saving":
+        folder = "/" + "/".join(["a-long-data-folder"] * 6) + "/duels"
+        scene.status = Msg("replay.saved_no_usb", folder=folder)
+    pump(app)
+    check_screen(app, f"{label}_replay_{moment}")
