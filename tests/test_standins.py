@@ -83,3 +83,20 @@ def test_untrained_gatys_runs_and_lowers_its_loss():
     assert result.iterations == 8 and losses[-1] < 0.7 * losses[0]
     assert result.image.shape == (48, 48, 3) and result.image.dtype == np.uint8
     assert any("untrained" in n for n in result.notes)
+
+
+def test_studio_filter_blend_uses_every_style():
+    """Artist rounds: the colours come from every style pooled by weight, and one style is
+    the plain studio filter, picture for picture."""
+    from models.standins import studio_filter_blend
+    photo, painting = photo_and_painting()
+    cold = np.clip(painting.astype(int)[..., ::-1] - 40, 0, 255).astype(np.uint8)   # blue
+    np.testing.assert_array_equal(studio_filter_blend(photo, [(painting, 1.0)], seed=2),
+                                  studio_filter(photo, painting, seed=2))
+    warm_out, cold_out = studio_filter(photo, painting), studio_filter(photo, cold)
+    both = studio_filter_blend(photo, [(painting, 0.5), (cold, 0.5)])
+    red_blue = [out[..., 0].mean() - out[..., 2].mean() for out in (warm_out, both, cold_out)]
+    assert red_blue[0] > red_blue[1] + 10 > red_blue[2] + 20       # in between, not either
+    mostly_warm = studio_filter_blend(photo, [(painting, 0.9), (cold, 0.1)])
+    assert abs(mostly_warm[..., 0].mean() - warm_out[..., 0].mean()) < abs(
+        both[..., 0].mean() - warm_out[..., 0].mean())                # the weights count
