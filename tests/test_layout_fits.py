@@ -180,6 +180,21 @@ def test_the_title_settings_and_setup_fit(screen):
         check_screen(app, f"{label}_setup_{by}")
 
 
+def test_the_artist_setup_and_picker_fit(screen):
+    """An artist round: the mosaic, 'Paint like …' and the paintings used (Van Gogh has the
+    most); the picker opened on an artist, its painter sub-headings in view."""
+    from game.scenes.picker import CataloguePicker
+    from game.scenes.setup import SetupScene
+    app, label = screen
+    catalogue = app.services.catalogue
+    for artist in catalogue.artists():
+        show(app, SetupScene(app, widest(app, catalogue.content, "title"), artist))
+        check_screen(app, f"{label}_setup_{artist.id.replace(':', '_')}")
+        app.stack.pop()
+    show(app, CataloguePicker(app, "style", catalogue.artists()[0], lambda item: None))
+    check_screen(app, f"{label}_picker_artists")
+
+
 def test_the_paint_screen_and_its_pause_fit(screen):
     from game.scenes.paint import PaintScene
     from game.scenes.pause import PauseOverlay
