@@ -146,6 +146,14 @@ def add_stylize(parser: argparse.ArgumentParser) -> None:
 
     parser.description, parser.epilog = stylize_cli.DESCRIPTION, stylize_cli.EXAMPLES
     stylize_cli.add_arguments(parser)
+    # The catalogue is the game's, so the artist is resolved here, into style paths.
+    parser.add_argument("--artist", metavar="NAME",
+                        help="paint in all of this artist's famous paintings together (as an "
+                             "artist round does), e.g. \"Vincent van Gogh\"; in place of or "
+                             "besides STYLE files")
+    for action in parser._actions:      # STYLE files become optional with --artist
+        if action.dest == "styles":
+            action.nargs = "*"
 
 
 def add_score(parser: argparse.ArgumentParser) -> None:
@@ -407,7 +415,40 @@ def run_stylize(args: argparse.Namespace, rest: list[str]) -> int:
     from game import video_files
     from game.image_loader import load_rgb
     from models.stylize_cli import main as stylize_main
-    return stylize_main(without_verbose(rest), load_rgb, video_files)
+    rest = without_verbose(rest)
+    if args.artist is not None or not args.styles:
+        paths = artist_paintings(args.artist)
+        if paths is None:
+            return 2
+        rest = without_artist(rest) + [str(path) for path in paths]
+    return stylize_main(rest, load_rgb, video_files)
+
+
+def artist_paintings(name: str | None) -> list[Path] | None:
+    """The files of an artist's famous paintings (game.artists), or None after saying why."""
+    from game.catalogue import default_art_dir, load_catalogue
+    artists = load_catalogue(default_art_dir(), check_images=False).artists()
+    found = [a for a in artists if name and name.casefold() in (a.artist.casefold(),
+                                                                a.id.split(":", 1)[1])]
+    if not found:
+        named = f"no artist {name!r} in the catalogue" if name else "no STYLE and no --artist"
+        print(f"main.py stylize: {named} (artists with several paintings: "
+              f"{', '.join(a.artist for a in artists)})", file=sys.stderr)
+        return None
+    return [member.path for member in found[0].members]
+
+
+def without_artist(rest: list[str]) -> list[str]:
+    """The arguments without --artist NAME / --artist=NAME (the style paths replace it)."""
+    out, skip = [], False
+    for arg in rest:
+        if skip:
+            skip = False
+        elif arg == "--artist":
+            skip = True
+        elif not arg.startswith("--artist="):
+            out.append(arg)
+    return out
 
 
 def run_score(args: argparse.Namespace, rest: list[str]) -> int:

@@ -317,3 +317,24 @@ def test_party_draws_artist_pairs(app):  # noqa: F811 - the scene kit's fixture
         assert isinstance(style, ArtistStyle)
     counts = [len(styles) for styles in service.styles.values()]
     assert counts and all(n >= 2 for n in counts)
+
+
+def test_stylize_artist_paints_in_every_painting(catalogue, tmp_path, capsys):
+    """`main.py stylize PHOTO --artist NAME`: the artist's paintings are the styles."""
+    import main
+    photo = str(catalogue.item("coffee").path)
+    paths = [str(m.path) for m in catalogue.item(VAN_GOGH).members]
+    common = ["--size", "64", "--engine", "magenta"]
+    outs = {name: tmp_path / f"{name}.png" for name in ("artist", "five", "one")}
+    assert main.main(["stylize", photo, "--artist", "vincent van gogh", *common,
+                      "--out", str(outs["artist"])]) == 0
+    assert main.main(["stylize", photo, *paths, *common, "--out", str(outs["five"])]) == 0
+    assert main.main(["stylize", photo, paths[0], *common, "--out", str(outs["one"])]) == 0
+    pictures = {name: load_rgb(path) for name, path in outs.items()}
+    if "studio filter" in capsys.readouterr().out:    # the offline stand-in is exact
+        np.testing.assert_array_equal(pictures["artist"], pictures["five"])
+    assert np.abs(pictures["artist"].astype(int) - pictures["one"]).mean() > DIFFERS
+    assert main.main(["stylize", photo, "--artist", "Nobody", "--out",
+                      str(tmp_path / "no.png")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "no artist 'Nobody'" in error and "Vincent van Gogh" in error and "\n" not in error
