@@ -193,6 +193,11 @@ def test_the_artist_setup_and_picker_fit(screen):
         app.stack.pop()
     show(app, CataloguePicker(app, "style", catalogue.artists()[0], lambda item: None))
     check_screen(app, f"{label}_picker_artists")
+    app.stack.pop()
+    from game.scenes.paint import PaintScene
+    round_ = Round(widest(app, catalogue.content, "title"), catalogue.artists()[0], 30)
+    show(app, PaintScene(app, round_))          # the mosaic as the reference, its title
+    check_screen(app, f"{label}_paint_artist", leave_out=TOOL_PANEL)
 
 
 def test_the_paint_screen_and_its_pause_fit(screen):
