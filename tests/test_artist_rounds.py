@@ -67,6 +67,17 @@ def test_artists_group_famous_paintings_only(catalogue, tmp_path):
     assert not group_by_artist(catalogue.collection("studio"))
 
 
+def test_an_artist_rounds_stored_title_is_shown_in_the_players_language(catalogue):
+    """The leaderboard and gallery keep 'artist:<slug>' and the English title; a Romanian
+    player reads it in Romanian, through the catalogue."""
+    from game.catalogue import stored_title
+    from game.i18n import Strings
+    stored = catalogue.item(VAN_GOGH).title
+    assert stored_title(catalogue, VAN_GOGH, stored, Strings("ro")) == \
+        "Vincent van Gogh (5 tablouri)"
+    assert stored_title(catalogue, VAN_GOGH, stored, Strings("en")) == stored
+
+
 def test_random_pair_follows_the_round_type(catalogue):
     artist_ids = {a.id for a in catalogue.artists()}
     kinds = {}
