@@ -98,10 +98,7 @@ def write_replay(job: DuelExportJob, theme: Theme, path: Path,
     with VideoWriter(path, job.size, FPS, "mp4") as writer:
         for k, frame in enumerate(plan):
             if replayer is not None and not replayer.failed:
-                if frame.ending:
-                    replayer.settle()        # the ticks after the last point: settling
-                else:
-                    replayer.advance_to(frame.points)
+                replayer.advance_to(frame.points)      # all of them: to the last tick
                 grown = surface_of(replayer.rgb8())
             else:
                 grown = painting

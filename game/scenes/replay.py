@@ -13,8 +13,6 @@ this screen shows how far it got; Space plays it again, Esc goes back to the rev
 """
 from __future__ import annotations
 
-import time
-
 import pygame
 
 from game.catalogue import shown
@@ -122,27 +120,16 @@ class ReplayScene(Scene):
         self._poll_export()
         if self.ended:
             return
-        if self.replayer is not None and not self.replayer.finished:
-            if self.frame.ending:       # the last ticks (the paint settling) come after
-                self.replayer.settle()  # the last point: the end card is the painting
-                self._blit_dirty()
-            else:
-                self._grow(self.frame.points)
-            if self.replayer.done < self.frame.points and not self.replayer.finished:
+        replayer = self.replayer
+        if replayer is not None and not replayer.finished:
+            # A bounded share of the frame: at most 40 points and 6 ms of replaying.
+            target = min(self.frame.points, replayer.done + MAX_POINTS_PER_FRAME)
+            replayer.advance_to(target, FRAME_BUDGET_S)
+            self._blit_dirty()
+            if not replayer.caught_up(self.frame.points):
                 return          # behind: the replay's clock waits for the painting
         self.clock += dt
         self.index = min(len(self.plan) - 1, int(self.clock * FPS))
-
-    def _grow(self, points: int) -> None:
-        started = time.perf_counter()
-        while (self.replayer.done < points and not self.replayer.finished
-               and time.perf_counter() - started < FRAME_BUDGET_S):
-            before = self.replayer.done
-            self.replayer.advance_to(points, most=8)
-            if self.replayer.done - before == 0 or \
-                    self.replayer.done - before >= MAX_POINTS_PER_FRAME:
-                break
-        self._blit_dirty()
 
     def _blit_dirty(self) -> None:
         dirty = self.replayer.dirty()
@@ -150,8 +137,9 @@ class ReplayScene(Scene):
             return
         x, y, w, h = dirty
         if w > 0 and h > 0:
-            region = self.replayer.canvas.rgb8_region(x, y, w, h)
-            self.canvas_surface.blit(array_to_surface(region), (x, y))
+            region = self.replayer.canvas.rgb8_region(x, y, w, h)   # (h, w, 3), a copy
+            self.canvas_surface.blit(pygame.image.frombuffer(region.tobytes(), (w, h),
+                                                             "RGB"), (x, y))
             self._scaled.pop("painting", None)
 
     # -- export --------------------------------------------------------------------------
