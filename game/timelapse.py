@@ -5,8 +5,9 @@ the round's size and seed, the log's steps run up to a count (game/replay.py say
 count each frame shows), to the end of the log. The log is read after PaintScene.finish let
 the paint settle (canvas.update(10.0)), so its last record's `ticks_after` already holds
 those ticks: the whole log replayed is the painting that was scored, byte for byte, and
-settling again would dry a wet wash further than the player's. A damaged log stops the replay where it broke (logged): the
-caller then shows the finished painting instead. No pygame: the export process runs it too.
+settling again would dry a wet wash further than the player's. A damaged log stops the
+replay where it broke (logged): the caller then shows the finished painting instead. No
+pygame: the export process runs it too.
 """
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from game.catalogue import shown
 from game.duel_export import DuelExport, start_export
 from game.duel_view import DuelTexts, DuelView, draw_duel, duel_layout, scaled
 from game.i18n import Msg
-from game.replay import END_SECONDS, FPS, MAX_SECONDS, ReplayFrame, clock_text, replay_plan, replay_span
+from game.replay import (END_SECONDS, FPS, MAX_SECONDS, ReplayFrame, clock_text, replay_plan,
+                         replay_span)
 from game.round import Round
 from game.scene import Scene
 from game.scenes.replay_status import export_job, status_text
