@@ -233,3 +233,24 @@ def test_save_the_duel_writes_its_files(duel_app):
         [".mp4", ".png", Path(status.paths[1]).suffix])
     pump(duel_app)
     assert duel_app.strings(scene.status).startswith("Saved in")
+
+
+def test_kiosk_leaving_from_the_replay_leaves_the_reveal_too(duel_app):
+    """The kiosk's time-out goes to attract mode past the reveal: the replay passes it on,
+    and the USB folder goes to the export only in a kiosk."""
+    from game.scenes.reveal import RevealScene
+    from game.scenes.replay_status import export_job
+    round_, log = duel_round(duel_app)
+    reveal = RevealScene(duel_app, round_, log)
+    left = []
+    reveal.kiosk_leave = lambda: left.append("reveal")
+    duel_app.stack.push(reveal)
+    pump(duel_app, [keydown(pygame.K_d)])
+    duel_app.stack.top.kiosk_leave()
+    assert left == ["reveal"]
+    duel_app.config.kiosk.usb_dir = "/media/stick"
+    texts = duel_app.stack.top.texts
+    assert export_job(duel_app, round_, log, texts).usb_dir == ""      # not a kiosk
+    duel_app.config.kiosk.enabled = True
+    job = export_job(duel_app, round_, log, texts)
+    assert job.usb_dir == "/media/stick" and job.keep == 50

@@ -61,9 +61,12 @@ def duel_texts(app, round_: Round, speed: float) -> DuelTexts:
 class ReplayScene(Scene):
     name = "replay"
 
-    def __init__(self, app, round_: Round, stroke_log=None) -> None:
+    def __init__(self, app, round_: Round, stroke_log=None, on_kiosk_leave=None) -> None:
         super().__init__(app)
         self.round = round_
+        # The reveal's own leave-taking: a kiosk that times out here goes to attract mode
+        # past the reveal, which must still keep the painting and let the machines go.
+        self.on_kiosk_leave = on_kiosk_leave
         self.stroke_log = list(stroke_log or [])
         gatys, magenta = round_.slots["gatys"], round_.slots["magenta"]
         self.snapshots = list(gatys.snapshots)
@@ -158,6 +161,11 @@ class ReplayScene(Scene):
     def leave(self) -> None:
         """Going back keeps an export running: it finishes on its own."""
         self.app.pop()
+
+    def kiosk_leave(self) -> None:
+        """The kiosk's idle time-out: the reveal below leaves as it would have."""
+        if self.on_kiosk_leave is not None:
+            self.on_kiosk_leave()
 
     # -- drawing -------------------------------------------------------------------------
     def _sizes(self) -> dict:

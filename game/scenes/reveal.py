@@ -89,7 +89,7 @@ class RevealScene(Scene):
     def replay(self) -> None:
         """The duel replayed over this reveal; Esc there comes back here."""
         from game.scenes.replay import ReplayScene
-        self.app.push(ReplayScene(self.app, self.round, self.stroke_log))
+        self.app.push(ReplayScene(self.app, self.round, self.stroke_log, self.kiosk_leave))
 
     def again(self) -> None:
         from game.scenes.setup import SetupScene
