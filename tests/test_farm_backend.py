@@ -173,6 +173,9 @@ def test_farm_paints_both_jobs_with_progress_and_says_so(backend):
     assert second[-1].where == "farm CPU"
     previews = [m for m in second if isinstance(m, Progress) and m.preview is not None]
     assert previews and previews[-1].iteration >= 1
+    # Gatys's reel reaches the game from the farm (the duel replay); Magenta has none.
+    assert len(second[-1].snapshots) >= 2 and first[-1].snapshots == []
+    assert (second[-1].snapshots[-1].image == picture(seed=2)).all()
     assert backend.made == [] and backend.fallbacks == 0
 
 

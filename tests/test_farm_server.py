@@ -21,6 +21,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 from models.farm import wire  # noqa: E402
 from models.farm.client import FarmError, to_message  # noqa: E402
+from models.messages import MAX_SNAPSHOTS  # noqa: E402
 from tests.farm_kit import (JOB_BOUND_S, TOKENS, picture, png_bomb_header,  # noqa: E402
                             small_options, start_test_farm, stop_test_farm, wait_for)
 
@@ -150,6 +151,26 @@ def test_a_pair_rendered_once_is_cached_for_the_next_kiosk(farm):
     assert hit["image"] == made["image"] and hit["label"] == made["label"]
     assert hit["fingerprint"] == made["fingerprint"]
     assert any("farm's result cache" in note for note in hit["notes"])
+
+
+def test_farm_result_carries_snapshots(farm):
+    """Gatys's reel for the duel replay: in the result's JSON as PNGs, decoded by the kiosk,
+    and kept by the farm's cache, so the next kiosk's pair replays too."""
+    first, second = farm.client(TOKENS[0]), farm.client(TOKENS[1])
+    job = body("gatys", seed=50, test_behaviour="slow", seconds=1, step=0.1)
+    job_id = first.submit(job)["job_id"]
+    finished(first, job_id)
+    made = first.result(job_id)
+    assert 2 <= len(made["snapshots"]) <= MAX_SNAPSHOTS
+    reel = to_message(made, job_id).snapshots
+    assert [s.seconds for s in reel] == [e["seconds"] for e in made["snapshots"]]
+    assert (reel[-1].image == picture(seed=50)).all()        # the finished picture, last
+    assert reel[0].image.mean() < reel[-1].image.mean()      # forming from black
+    again = second.submit(job)
+    assert again["cached"] is True
+    hit = to_message(second.result(again["job_id"]), again["job_id"])
+    assert len(hit.snapshots) == len(reel)
+    assert all((a.image == b.image).all() for a, b in zip(hit.snapshots, reel))
 
 
 def test_each_client_has_a_cap_on_jobs_in_flight(farm):

@@ -26,7 +26,7 @@ class EchoOutput:
 
     def __init__(self, image) -> None:
         self.image, self.label, self.iterations, self.converged = image, "echo", 1, True
-        self.notes, self.settings_text = [], ""
+        self.notes, self.settings_text, self.snapshots = [], "", []
 
 
 class EchoBehaviour:

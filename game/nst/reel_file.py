@@ -5,7 +5,9 @@ pair revealed from the cache replays too. Forty snapshots as forty files would b
 writes and forty chances of a half entry; one strip is one file, written before the entry's
 JSON (the commit mark), which holds the layout: `[[seconds, iteration, h, w], ...]`, oldest
 first, each snapshot at the strip's left edge, one under the other. JPEG: the replay shows
-them at 192 px for a second each, and a strip is about a tenth of its PNG's bytes.
+them at 192 px for a moment each. Measured on a 35-s Gatys run at 256 px (33 snapshots,
+192x128): quality 80 is 270 KB, a mean error of 6.8 levels (88: 359 KB, 5.7; 70: 215 KB,
+7.6; the PNGs: 1.9 MB).
 
 Reading checks the layout (count, sides, numbers) and the strip's size against it before
 any pixel is decoded; the caller turns every ValueError into "no reel" and a log line.
@@ -22,7 +24,7 @@ from PIL import Image
 from models.messages import MAX_SNAPSHOTS, SNAPSHOT_SIDE, Snapshot
 from models.reel import valid_snapshots
 
-JPEG_QUALITY = 88
+JPEG_QUALITY = 80
 
 
 def layout_of(snapshots: list[Snapshot]) -> list[list]:

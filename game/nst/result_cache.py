@@ -11,7 +11,7 @@ The key is a sha256 over everything that changes the picture:
 
 Each entry is `<key>.png` (the image) and `<key>.json` (label, seconds, notes ...), and for a
 Gatys result `<key>.reel.jpg`, its reel for the duel replay (game.nst.reel_file: one JPEG
-strip, about 0.1-0.2 MB; the JSON's "reel" holds its layout). All are written to a temporary
+strip, about 0.3 MB; the JSON's "reel" holds its layout). All are written to a temporary
 name and `os.replace`d, the JSON last: it is the commit mark, so a crash leaves either a
 whole entry or none. Read and write errors are logged and treated as a miss: the cache
 must never stop a round. A reel that cannot be read costs only the reel (the result is
@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
 PARTIAL_PREFIX = ".partial-"
-# About 300 KB each at 384 px: a few hundred rounds' worth stays under 100 MB.
+# About 300 KB each at 384 px, a Gatys entry 0.3 MB more with its reel: a few hundred
+# rounds' worth stays under about 150 MB.
 DEFAULT_MAX_ENTRIES = 300
 FROM_CACHE_NOTE = "shown from the result cache (painted in an earlier round)"
 REEL_SUFFIX = ".reel.jpg"
