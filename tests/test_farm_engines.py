@@ -70,6 +70,9 @@ def test_gatys_replica_paints_with_progress(farm):
     assert message.label == expected
     if REAL:
         assert result["model_files"] == ["vgg19_blocks1-3_notop.h5"]
+    # The engine's own reel comes along, ending on the finished picture (the duel replay).
+    assert 1 <= len(message.snapshots) <= 40
+    assert (message.snapshots[-1].image == message.image).all()
 
 
 def test_score_replica_scores_a_painting(farm):

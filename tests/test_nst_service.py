@@ -546,6 +546,10 @@ def run_both_engines(service: NSTService):
     previews = [m.preview for m in messages
                 if isinstance(m, Progress) and m.job_id == gatys and m.preview is not None]
     assert previews and all(p.dtype == np.uint8 and p.ndim == 3 for p in previews)
+    # Gatys's reel: every preview and the picture, thinned to the cap; Magenta has none.
+    reel = results[gatys].snapshots
+    assert min(len(previews) + 1, MAX_SNAPSHOTS // 2) <= len(reel) <= MAX_SNAPSHOTS
+    assert (reel[-1].image == results[gatys].image).all() and not results[magenta].snapshots
     assert results[gatys].iterations >= 1 and results[gatys].settings_text
     return results[magenta], results[gatys]
 
