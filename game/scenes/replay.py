@@ -156,7 +156,9 @@ class ReplayScene(Scene):
 
     def _poll_export(self) -> None:
         if self.export is not None:
-            self.status = status_text(self.export.poll())
+            status = self.export.poll()
+            self.status = status_text(status)
+            self.save_button.enabled = status.done      # one save at a time
 
     def leave(self) -> None:
         """Going back keeps an export running: it finishes on its own."""

@@ -1,6 +1,8 @@
 """What the replay screen hands the duel export, and what it says while the export runs."""
 from __future__ import annotations
 
+import os
+
 from game.config import resolved_data_dir
 from game.duel_export import (DUELS_FOLDER, KIOSK_KEEP, DuelExportJob, ExportStatus, Still,
                               stem_for)
@@ -37,7 +39,7 @@ def status_text(status: ExportStatus) -> Msg:
     if status.stage == "failed":
         return Msg("replay.failed", reason=status.reason)
     if status.stage == "done":
-        folder = status.paths[0].rsplit("/", 1)[0] if status.paths else ""
+        folder = os.path.dirname(status.paths[0]) if status.paths else ""
         if status.reason == "usb":
             return Msg("replay.saved_usb", folder=folder)
         if status.reason == "no_usb":
