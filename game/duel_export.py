@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,11 +94,28 @@ class DuelExport:
         self._process, self._connection = process, connection
         self._status = ExportStatus()
         self.facts: dict = {}
+        self._started = threading.Event()   # set once process.start() has returned
+        self._cancelled = False
+
+    def _start(self, send) -> None:
+        """Start the process (off the game's thread: a spawn blocks until the child has
+        read its job, 0.2 s here, and that would be a visible hitch)."""
+        try:
+            if not self._cancelled:
+                self._process.start()
+        except (OSError, ValueError, RuntimeError) as exc:
+            self._status = ExportStatus("failed", reason=f"the export could not start: "
+                                                          f"{_one_line(exc)}")
+        finally:
+            send.close()        # the child holds the sending end; EOF once it exits
+            self._started.set()
+        if self._cancelled and self._process.exitcode is None and self._process.pid:
+            self._process.terminate()
 
     def poll(self) -> ExportStatus:
         """The latest status; never waits."""
         status = self._status
-        if status.done:
+        if status.done or not self._started.is_set():
             return status
         try:
             while self._connection.poll():
@@ -117,12 +135,19 @@ class DuelExport:
 
     def cancel(self) -> None:
         """Stop it; the partial files go at the next start-up tidy (or VideoWriter's abort)."""
-        if self._process.exitcode is None:
+        self._cancelled = True
+        if self._started.is_set() and self._process.pid and self._process.exitcode is None:
             self._process.terminate()
         self._status = ExportStatus("failed", reason="cancelled")
         self._close()
 
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """For a bench or test that wants the process itself (its pid, its end)."""
+        return self._started.wait(timeout)
+
     def _close(self) -> None:
+        if not self._started.is_set():
+            return              # the starter thread still needs it; cancel() stops it
         try:
             self._connection.close()
         except OSError:
@@ -139,9 +164,10 @@ def start_export(job: DuelExportJob) -> DuelExport:
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(job, send), daemon=True,
                               name="duel-export")
-    process.start()
-    send.close()                # the child holds the sending end; EOF once it exits
-    return DuelExport(process, receive)
+    export = DuelExport(process, receive)
+    threading.Thread(target=export._start, args=(send,), daemon=True,
+                     name="duel-export-start").start()
+    return export
 
 
 def lower_priority() -> None:
