@@ -1,4 +1,5 @@
-"""Settings: round time, what a round's style is, language, text size, volume, mute, fullscreen; saved on leaving.
+"""Settings: round time, what a round's style is, language, text size, volume, mute,
+fullscreen; saved on leaving.
 
 Up/Down choose a row, Left/Right change it (Enter toggles), Esc saves and goes back.
 """
