@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +53,14 @@ def submit(backend, engine="magenta", seed=0, **settings):
 
 # -- no farm there ------------------------------------------------------------------------------
 
+def tensorflow_modules() -> set[str]:
+    return {name for name in sys.modules if name.startswith("tensorflow")}
+
+
 def test_a_farm_down_at_start_sends_jobs_to_the_local_workers(tmp_path):
+    # Another test in this pytest process may have imported TensorFlow already (the score's
+    # encoder tests do): what counts is that this fallback imports none of it.
+    tensorflow_before = tensorflow_modules()
     made = []
     connection = FarmConnection(f"http://127.0.0.1:{free_port()}", TOKENS[0], timeout_s=5.0)
     with FarmBackend(connection, local_factory(tmp_path, made)) as backend:
@@ -65,7 +74,18 @@ def test_a_farm_down_at_start_sends_jobs_to_the_local_workers(tmp_path):
         # While the farm counts as down, the next job goes local at once.
         second = submit(backend, "gatys", seed=5, **{TEST_BEHAVIOUR: "echo"})
         assert collect(backend, second)[-1].where == LOCAL
-    assert not any(name.startswith("tensorflow") for name in sys.modules)
+    assert tensorflow_modules() == tensorflow_before
+
+
+def test_the_farm_backend_brings_no_tensorflow_into_the_game():
+    """In a fresh interpreter, as the game imports them: no TensorFlow (the game's process
+    must stay free of it, whatever this pytest process has imported before)."""
+    code = ("import sys; import game.nst.farm_backend, game.nst.farm_link, models.farm.client; "
+            "print(sorted(m for m in sys.modules if m.startswith('tensorflow')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def test_warm_fallback_starts_the_local_workers_at_once(tmp_path):
