@@ -89,16 +89,11 @@ class SetupScene(Scene):
         once, and the reveal without a stroke log."""
         from game.scenes.reveal import RevealScene
         from game.scenes.title import TitleScene
-        images = self.app.services.images
-        try:
-            content, style = images.array(self.content), images.style_inputs(self.style)
-        except ImageLoadError as exc:
-            self.message = str(exc)
+        round_ = self._round_with_machines()
+        if round_ is None:
             return
-        round_ = Round(self.content, self.style, self.app.config.round.seconds)
         round_.origin = "uploaded"
         round_.canvas_size = (image.shape[1], image.shape[0])
-        self.app.services.machines.start_round(round_, content, style)
         round_.start()
         round_.finish(image)
         self.app.replace(TitleScene(self.app))
@@ -164,18 +159,24 @@ class SetupScene(Scene):
 
     def start(self) -> None:
         from game.scenes.paint import PaintScene
+        round_ = self._round_with_machines()
+        if round_ is not None:
+            self.app.services.sound.play("click")
+            self.app.push(PaintScene(self.app, round_))
+
+    def _round_with_machines(self) -> Round | None:
+        """The pair's round with both machines already at work on it (they start now,
+        before the clock does); None, with the reason on screen, if a picture cannot load."""
         images = self.app.services.images
         try:
             # An artist's paintings all go to the machines (the player sees their mosaic).
             content, style = images.array(self.content), images.style_inputs(self.style)
         except ImageLoadError as exc:
             self.message = str(exc)
-            return
-        self.app.services.sound.play("click")
+            return None
         round_ = Round(self.content, self.style, self.app.config.round.seconds)
-        # The machines start on the pair now, before the clock does.
         self.app.services.machines.start_round(round_, content, style)
-        self.app.push(PaintScene(self.app, round_))
+        return round_
 
     # -- scene ---------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
