@@ -229,13 +229,16 @@ def test_the_paint_tool_panel_fits(screen):
     assert overlaps == [] and spills == [], label
 
 
-@pytest.mark.parametrize("state", ["first_second", "waiting", "running", "failed", "scored"])
+@pytest.mark.parametrize("state", ["first_second", "waiting", "running", "failed", "scored",
+                                   "uploaded"])
 def test_the_reveal_fits_in_every_state(screen, state):
     from game.scenes.reveal import RevealScene
     app, label = screen
     round_ = finished_round(app)
     longest_cost = max(COST_KEYS, key=lambda key: len(app.strings.get(f"cost.{key}")))
-    if state in ("scored", "first_second"):
+    if state == "uploaded":                 # a brought picture, scored like a painting
+        round_.origin = "uploaded"
+    if state in ("scored", "first_second", "uploaded"):
         round_.set_scores({"painting~magenta": 10.0, "painting~gatys": 9.9,
                            "magenta~gatys": 10.0}, "encoder",
                           {"layout": 10.0, "colour": 10.0, "brushwork": 10.0}, longest_cost)
@@ -252,6 +255,11 @@ def test_the_reveal_fits_in_every_state(screen, state):
         round_.score_failed(Msg("score.no_machine_picture"))
     show(app, RevealScene(app, round_), frames=3 if state == "first_second" else 90)
     check_screen(app, f"{label}_reveal_{state}")
+    if state == "uploaded":                 # its caption says so, not "by hand"
+        texts = [text for text, _ in drawn_texts(app)]
+        assert app.strings.get("attempt.your_picture") in texts, texts
+        assert app.strings.get("attempt.brought") in texts, texts
+        assert app.strings.get("reveal.by_hand") not in texts, texts
     if state == "scored":
         slots = [app.stack.top.layout().panels[f"reveal.body.{name}"]
                  for name in ("painting", "magenta", "gatys")]

@@ -73,7 +73,7 @@ def reveal_layout(theme, round_: Round, pair: tuple[str, str], thumb_sizes: list
     names = ["painting", "magenta", "gatys"]
     cards = body.columns(3, SLOT_GAP, slot_h, names, padding=PAD)
     body.take(SCORE_GAP)
-    _painting_slot(view, cards[0], theme, painting_size)
+    _painting_slot(view, cards[0], theme, painting_size, round_.origin == "uploaded")
     for card, slot in zip(cards[1:], round_.slots.values()):
         _machine_slot(view, card, theme, slot)
     score = body.panel("score", pygame.Rect(body.inner.x, body.y, width, body.remaining))
@@ -123,7 +123,7 @@ def _cell(card: Panel, theme) -> pygame.Rect:
     return card.take(card.remaining - (_caption_height(theme) - 2 * PAD), gap=6)
 
 
-def _painting_slot(view: RevealView, card: Panel, theme, size) -> None:
+def _painting_slot(view: RevealView, card: Panel, theme, size, uploaded: bool) -> None:
     cell = _cell(card, theme)
     slot = SlotView(card.rect, cell)
     if size is not None:
@@ -131,7 +131,11 @@ def _painting_slot(view: RevealView, card: Panel, theme, size) -> None:
     else:
         card.text_in(cell, Msg("reveal.no_painting"), "h2", theme.colors.text_dim,
                      align="centre", valign="centre")
-    _captions(card, theme, Msg("reveal.your_painting"), Msg("reveal.by_hand"))
+    # A brought picture was not painted here: its caption must not claim acrylic by hand.
+    if uploaded:
+        _captions(card, theme, Msg("attempt.your_picture"), Msg("attempt.brought"))
+    else:
+        _captions(card, theme, Msg("reveal.your_painting"), Msg("reveal.by_hand"))
     view.slots.append(slot)
 
 
