@@ -180,6 +180,17 @@ def test_host_picks_the_pair_before_the_round(app):
     assert (turn.content_id, turn.style_id) == chosen
 
 
+def test_host_pick_draws_its_first_pair_for_the_lobbys_round_type(app):
+    """The lobby says artist rounds, Settings says single paintings: the lobby wins."""
+    app.config.round.style_kind = "single"
+    lobby = open_lobby(app, rounds=1, mode="host")
+    lobby.settings.style_kind = "artist"
+    pump(app, [keydown(pygame.K_RETURN)])
+    pick = app.stack.top
+    assert pick.name == "party_host_pick" and pick.style_kind() == "artist"
+    assert pick.style.id in {artist.id for artist in app.services.catalogue.artists()}
+
+
 def test_escape_twice_on_the_pass_screen_ends_the_party(app):
     service = app.services.machines.service
     lobby = open_lobby(app)

@@ -80,13 +80,17 @@ class HostPickScene(SetupScene):
     heading = Msg("party.host_pick")
 
     def __init__(self, app, session: PartySession, round_index: int) -> None:
+        self.session = session          # before Setup draws its first pair: style_kind reads it
         super().__init__(app)
-        self.session = session
         self.round_index = round_index
         self.leave_armed = False       # Esc twice ends the party; once could be a slip
 
     def round_seconds(self) -> int:
         return self.session.settings.seconds
+
+    def style_kind(self) -> str:
+        """The lobby's round type, not the solo Settings' one."""
+        return self.session.settings.style_kind
 
     def start(self) -> None:
         images = self.app.services.images
