@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 BOT_NAMES = ("Ada", "Bruegel", "Cezanne", "Dora", "Emil", "Frida")
 STROKES_PER_SECOND = 7        # plan size scales with the round so the bot fills its time
 REVEAL_WAIT_S = 240.0         # wall-clock cap on waiting for the machines in the reveal
+REPLAY_WAIT_S = 60.0          # wall-clock cap on watching the duel's replay to its end card
 
 
 def key(code: int, mod: int = 0) -> list[pygame.event.Event]:
@@ -95,6 +96,8 @@ class DemoDirector:
     reveal_deadline: float = 0.0
     models_deadline: float = 0.0
     signed_at: float = 0.0
+    replay_deadline: float = 0.0
+    replayed: bool = False        # round 1's reveal visits the replay once, then signs
     # A photo / painting given on the command line (--content / --style) is the round's
     # in every round: the bot shuffles and picks only the other one.
     keep_content: bool = False
@@ -246,9 +249,31 @@ class DemoDirector:
         if (finished or time.monotonic() > self.reveal_deadline) and self.once("shot", 0.5):
             self.shot(app, "reveal")
             self.signed_at = self.time_in_scene + 0.3
-        if "shot" in self.done_steps and self.time_in_scene >= self.signed_at \
-                and self.once("sign", 0):
+        if "shot" not in self.done_steps or self.time_in_scene < self.signed_at:
+            return
+        if self.wants_replay(app, scene) and self.once("replay", 0):
+            self.press(pygame.K_d)              # back here after the replay's Esc
+        elif not self.wants_replay(app, scene) and self.once("sign", 0.2):
             self.press(pygame.K_RETURN)
+
+    def wants_replay(self, app, scene) -> bool:
+        """Round 1's reveal shows the duel's replay (not in a kiosk, where the demo walks
+        the visitor's path), when there is a painting to replay."""
+        painted = scene.round.painting is not None and not scene.round.gave_up
+        return (self.round_index == 0 and not self.replayed and painted
+                and not app.config.kiosk.enabled)
+
+    def on_replay(self, app, scene) -> None:
+        if self.once("arrive", 0.0):
+            self.replay_deadline = time.monotonic() + REPLAY_WAIT_S
+        if self.once("shot", 1.5):
+            self.shot(app, "replay")
+        late = time.monotonic() > self.replay_deadline
+        if "shot" in self.done_steps and (scene.ended or late) and self.once("shot_end", 0.5):
+            self.shot(app, "replay_end")
+        if "shot_end" in self.done_steps and self.once("back", 0):
+            self.replayed = True
+            self.press(pygame.K_ESCAPE)
 
     def on_name_entry(self, app, scene) -> None:
         name = BOT_NAMES[self.round_index % len(BOT_NAMES)] + " (bot)"

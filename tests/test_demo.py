@@ -11,7 +11,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ("title", "settings", "models", "setup", "catalogue_picker", "paint", "paint_references",
-          "pause", "paint_last_seconds", "reveal", "name_entry", "leaderboard")
+          "pause", "paint_last_seconds", "reveal", "replay", "replay_end", "name_entry",
+          "leaderboard")
 
 
 def run_main(*args: str, env_extra: dict | None = None, timeout: int = 600):
