@@ -286,7 +286,7 @@ def test_name_entry_and_the_leaderboard_fit(screen):
 
 def party(app, players: int, played: int | None = None):
     """A one-round party of `players` with the longest names, its first `played` turns (all
-    unless told) painted and scored."""
+    unless told) painted and scored; the first is a brought picture (tagged "uploaded")."""
     from game.party import MAX_PLAYERS, PARTY_COLOURS, PartySettings, Player
     from game.party_session import PartySession
     names = [LONGEST_NAME[:-1] + chr(ord("A") + i) for i in range(MAX_PLAYERS)][:players]
@@ -297,6 +297,7 @@ def party(app, players: int, played: int | None = None):
     session.party.set_round_pair(0, round_.content.id, round_.style.id)
     for i, turn in enumerate(session.party.round_turns(0)[:played]):
         turn.painting_ref = finished_round(app, portrait=i % 2 == 0)
+        turn.painting_ref.origin = "uploaded" if i == 0 else "painted"
         session.party.advance()
         session.party.record_score(turn, 10.0 - i)
     return session
@@ -315,6 +316,8 @@ def test_the_party_lobby_reveal_and_podium_fit(screen, players):
     app.stack.pop()
     show(app, PartyRevealScene(app, session, 0))
     check_screen(app, f"{label}_party_reveal_{players}")
+    texts = [text for text, _ in drawn_texts(app)]
+    assert texts.count(app.strings.get("attempt.uploaded")) == 1, texts
     app.stack.pop()
     show(app, PartyPodiumScene(app, session))
     check_screen(app, f"{label}_podium_{players}")

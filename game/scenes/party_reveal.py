@@ -153,7 +153,9 @@ class PartyRevealScene(Scene):
         cell = card.take(round(room * 0.62), gap=6)
         picture = self.paintings[id(turn)]
         if picture is not None:
-            card.picture(picture.get_size(), cell)
+            fitted = card.picture(picture.get_size(), cell)
+            if turn.painting_ref.origin == "uploaded":
+                self._layout_tag(card, fitted)
         else:
             card.text_in(cell, Msg("reveal.no_painting"), "small", c.text_dim, align="centre",
                          valign="centre")
@@ -179,6 +181,18 @@ class PartyRevealScene(Scene):
         score_box = card.text_in(row, score, "body", c.accent, align="right")
         card.text_in(pygame.Rect(row.x + 6, row.y, row.width - score_box.rect.width - 18, 0),
                      player.name, "body", player.colour)
+
+    def _layout_tag(self, card: Panel, picture: pygame.Rect) -> None:
+        """'uploaded' on a dark strip at the foot of a brought picture, as the contact sheet
+        tags it; on the picture, so a long name on an eight-player card keeps its room."""
+        theme = self.app.theme
+        height = line_height(theme, "small") + 4
+        width = min(picture.width, theme.size(theme.strings(Msg("attempt.uploaded")),
+                                              "small")[0] + 16)
+        rect = pygame.Rect(picture.x, picture.bottom - height, width, height)
+        rect.centerx = picture.centerx
+        card.panel("tag", rect).text_in(rect.inflate(-8, 0), Msg("attempt.uploaded"), "small",
+                                        theme.colors.text, align="centre", valign="centre")
 
     def draw(self, surface: pygame.Surface) -> None:
         theme = self.app.theme
@@ -211,6 +225,11 @@ class PartyRevealScene(Scene):
         painting = self.paintings[id(turn)]
         if painting is not None:
             self._blit(surface, painting, next(pictures).rect)
+            tag = report.panels.get(f"{name}.tag")
+            if tag is not None:                 # a brought picture's strip, under its word
+                strip = pygame.Surface(tag.size, pygame.SRCALPHA)
+                strip.fill((0, 0, 0, 170))
+                surface.blit(strip, tag)
         empty = iter(report.find(name, "widget"))
         for engine in ("magenta", "gatys"):
             mini = self._mini(turn, engine)
