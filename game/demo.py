@@ -98,6 +98,11 @@ class DemoDirector:
     signed_at: float = 0.0
     replay_deadline: float = 0.0
     replayed: bool = False        # round 1's reveal visits the replay once, then signs
+    # After the painted rounds, one round with round 1's painting as an uploaded attempt,
+    # on round 1's pair (the machines answer from the result cache).
+    pair: tuple = ()
+    attempt_file: Path | None = None
+    use_at: float = 0.0
     # A photo / painting given on the command line (--content / --style) is the round's
     # in every round: the bot shuffles and picks only the other one.
     keep_content: bool = False
@@ -147,8 +152,11 @@ class DemoDirector:
         return None if self.keep_content else pygame.K_k
 
     # -- one handler per scene -----------------------------------------------------------
+    def upload_round(self) -> bool:
+        return self.round_index == self.rounds and self.attempt_file is not None
+
     def on_title(self, app, scene) -> None:
-        if self.round_index >= self.rounds:
+        if self.round_index >= self.rounds and not self.upload_round():
             if self.once("quit", 0.3):
                 app.quit()
             return
@@ -179,6 +187,9 @@ class DemoDirector:
             self.press(pygame.K_ESCAPE)
 
     def on_setup(self, app, scene) -> None:
+        if self.upload_round():
+            self.setup_upload(app, scene)
+            return
         if self.once("shuffle", 0.3) and self.shuffle_key() is not None:
             self.press(self.shuffle_key())
         if self.once("shot", 0.8):
@@ -187,6 +198,35 @@ class DemoDirector:
                 and self.picker_key() is not None:
             self.press(self.picker_key())
         if self.once("start", 1.6):
+            self.pair = (scene.content, scene.style)
+            self.press(pygame.K_RETURN)
+
+    def setup_upload(self, app, scene) -> None:
+        """U, then T and the picture's path typed in the prompt, as a player would."""
+        if self.once("pair", 0.1) and self.pair:
+            scene.set("content", self.pair[0])
+            scene.set("style", self.pair[1])
+        if self.once("shot", 0.8):
+            self.shot(app, "setup")
+        if self.once("upload", 1.2):
+            self.press(pygame.K_u)
+
+    def on_attempt(self, app, scene) -> None:
+        if scene.attempt is None and self.once("type", 0.3):
+            self.press(pygame.K_t)
+        if scene.attempt is not None and self.once("shot", 0):
+            self.shot(app, "attempt_confirm")
+            self.use_at = self.time_in_scene + 0.3
+        if "shot" in self.done_steps and self.time_in_scene >= self.use_at \
+                and self.once("use", 0):
+            self.press(pygame.K_RETURN)
+
+    def on_prompt(self, app, scene) -> None:
+        if self.attempt_file is None:
+            return
+        if self.once("type", 0.2):
+            post(pygame.TEXTINPUT, text=str(self.attempt_file))
+        if self.once("enter", 0.5):
             self.press(pygame.K_RETURN)
 
     def on_picker(self, app, scene) -> None:
@@ -247,8 +287,11 @@ class DemoDirector:
         if not finished and self.once("shot_waiting", 1.5):
             self.shot(app, "reveal_machines_working")
         if (finished or time.monotonic() > self.reveal_deadline) and self.once("shot", 0.5):
-            self.shot(app, "reveal")
+            uploaded = scene.round.origin == "uploaded"
+            self.shot(app, "reveal_uploaded" if uploaded else "reveal")
             self.signed_at = self.time_in_scene + 0.3
+            if self.round_index == 0 and scene.round.painting is not None:
+                self.write_attempt(app, scene.round.painting)
         if "shot" not in self.done_steps or self.time_in_scene < self.signed_at:
             return
         if self.wants_replay(app, scene) and self.once("replay", 0):
@@ -262,6 +305,19 @@ class DemoDirector:
         painted = scene.round.painting is not None and not scene.round.gave_up
         return (self.round_index == 0 and not self.replayed and painted
                 and not app.config.kiosk.enabled)
+
+    def write_attempt(self, app, painting) -> None:
+        """Round 1's painting (h, w, 3) uint8 as a PNG in the demo's throw-away home: the
+        picture the upload round brings (not in a kiosk, which takes no files)."""
+        if app.config.kiosk.enabled:
+            return
+        from PIL import Image
+
+        from game.files import open_new_file
+        path = Path(app.config.paths.data_dir).parent / "attempt.png"
+        with open_new_file(path, exclusive=False) as out:
+            Image.fromarray(painting).save(out, format="PNG")
+        self.attempt_file = path
 
     def on_replay(self, app, scene) -> None:
         if self.once("arrive", 0.0):
@@ -286,7 +342,7 @@ class DemoDirector:
 
     def on_leaderboard(self, app, scene) -> None:
         if self.once("shot", 0.5):
-            self.shot(app, "leaderboard")
+            self.shot(app, "leaderboard_uploaded" if self.upload_round() else "leaderboard")
         if self.once("back", 0.8):
             self.round_index += 1
             self.press(pygame.K_ESCAPE)

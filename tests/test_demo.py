@@ -25,7 +25,7 @@ def run_main(*args: str, env_extra: dict | None = None, timeout: int = 600):
 def test_demo_writes_a_screenshot_of_every_scene(tmp_path):
     out = tmp_path / "shots"
     proc = run_main("demo", "--rounds", "1", "--seconds", "30", "--screenshots", str(out),
-                    "--seed", "3")
+                    "--seed", "3", "--keep-data", str(tmp_path / "home"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     names = sorted(p.name for p in out.glob("*.png"))
     for scene in SCENES:
@@ -36,6 +36,13 @@ def test_demo_writes_a_screenshot_of_every_scene(tmp_path):
     slot = pixels[130:440, 40:400]                 # (y, x, 3): the painting's slot
     assert slot.std() > 25
     assert "screenshots" in proc.stdout
+    # After the painted round, one round brings round 1's painting as the attempt.
+    for screen in ("attempt_confirm", "reveal_uploaded", "leaderboard_uploaded"):
+        assert any(n.endswith(f"_{screen}.png") for n in names), (screen, names)
+    import sqlite3
+    db = sqlite3.connect(next((tmp_path / "home").rglob("leaderboard.sqlite3")))
+    origins = sorted(row[0] for row in db.execute("SELECT origin FROM scores"))
+    assert origins == ["painted", "uploaded"]
 
 
 def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
