@@ -114,9 +114,10 @@ def test_with_style_duel_home_the_museum_is_untouched(museum_run):
     names = sorted(p.name for p in shots.glob("*.png"))
     for scene in ("title", "settings", "setup", "paint", "reveal", "leaderboard"):
         assert any(n.endswith(f"_{scene}.png") for n in names), (scene, names)
-    # The bot's score and its visit to Settings went to the kept throw-away folder.
+    # The bot's scores (its painted round, then the round it brought a picture to) and its
+    # visit to Settings went to the kept throw-away folder.
     assert [name for name, _, _ in rows(kept / "data" / "leaderboard.sqlite3")] == \
-        ["Ada (bot)"]
+        ["Ada (bot)", "Bruegel (bot)"]
     assert (kept / "config" / "config.toml").is_file()
 
 
@@ -127,8 +128,10 @@ def test_content_and_style_from_the_command_line_are_the_rounds_pair(museum_run)
     assert share_near(setup, CONTENT_SLOT, CONTENT_RGB) > 0.3
     assert share_near(setup, STYLE_SLOT, STYLE_RGB) > 0.3
     assert share_near(setup, STYLE_SLOT, CONTENT_RGB) < 0.01
+    # The upload round after the painted one keeps the pair too.
     assert rows(kept / "data" / "leaderboard.sqlite3") == \
-        [("Ada (bot)", "Magenta Test Photo", "Yellow Test Stripes")]
+        [(name, "Magenta Test Photo", "Yellow Test Stripes")
+         for name in ("Ada (bot)", "Bruegel (bot)")]
     # The catalogue picker was left alone: both sides were given.
     assert not list(shots.glob("*_catalogue_picker.png"))
 
