@@ -33,6 +33,9 @@ class PartySession:
         self.party = Party(settings, draw_pair, rng)
         self.started_at = datetime.now().astimezone()
         self._carriers: dict[str, Round] = {}       # pair key -> the Round running its jobs
+        # (round, player) -> the turn's stroke log, for the reveal's duel replay (a few
+        # hundred KB a turn at most; a brought picture has none).
+        self._stroke_logs: dict[tuple[int, int], list] = {}
         self.saved_to = None                        # the contact sheet, once saved
 
     @property
@@ -75,6 +78,14 @@ class PartySession:
             self.services.machines.share_round(round_, carrier)
         turn.painting_ref = round_
         return round_
+
+    def keep_stroke_log(self, turn: Turn, stroke_log: list | None) -> None:
+        """The turn's strokes, so the round's reveal can replay its duel."""
+        if stroke_log:
+            self._stroke_logs[(turn.round_index, turn.player_index)] = list(stroke_log)
+
+    def stroke_log(self, turn: Turn) -> list:
+        return self._stroke_logs.get((turn.round_index, turn.player_index), [])
 
     def carrier(self, pair_key: str) -> Round | None:
         return self._carriers.get(pair_key)

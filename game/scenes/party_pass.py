@@ -150,8 +150,15 @@ class PassScene(Scene):
             return
         round_ = self.session.round_for(self.turn)
         self.app.services.sound.play("click")
+        turn, session = self.turn, self.session
+
+        def painted(scene) -> None:
+            if scene.round.origin == "painted":
+                session.keep_stroke_log(turn, scene.history.log)
+            turn_done(self.app, session)
+
         self.app.replace_top(PaintScene(
-            self.app, round_, on_done=lambda _: turn_done(self.app, self.session),
+            self.app, round_, on_done=painted,
             on_quit=self.session.abandon, allow_upload=self.session.settings.allow_uploads))
 
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -120,7 +120,29 @@ class PartyRevealScene(Scene):
             return
         begin_round(self.app, self.session, self.round_index + 1)
 
+    def replayable(self) -> list[Turn]:
+        """The turns with a picture to replay (a skipped or given-up turn has none)."""
+        return [t for t in self.turns if t.painting_ref is not None
+                and t.painting_ref.painting is not None and not t.painting_ref.gave_up]
+
+    def replay(self, turn: Turn) -> None:
+        from game.scenes.replay import ReplayScene
+        if turn not in self.replayable():
+            return
+        self.app.push(ReplayScene(self.app, turn.painting_ref, self.session.stroke_log(turn),
+                                  player=self.session.player(turn.player_index).name))
+
     def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN and pygame.K_1 <= event.key <= pygame.K_9:
+            seat = event.key - pygame.K_1           # the cards' order: the lobby's
+            if seat < len(self.turns):
+                self.replay(self.turns[seat])
+                return
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for turn, card in zip(self.turns, self.cards):
+                if card.collidepoint(event.pos):
+                    self.replay(turn)
+                    return
         self.menu.handle_event(event)
 
     def update(self, dt: float) -> None:
@@ -141,6 +163,12 @@ class PartyRevealScene(Scene):
                           Msg("party.after_round", number=self.round_index + 1))
         button = self.menu.buttons[0].rect
         root.panel("next", button).widget(button)
+        if self.replayable():
+            hint = pygame.Rect(button.right + 24, button.y, BOARD.right - button.right - 24,
+                               button.height)
+            root.panel("hint", hint).text_in(hint, Msg("party.replay_hint",
+                                                       count=len(self.turns)),
+                                             "small", c.text_dim, lines=2, valign="centre")
         return root.report
 
     def _layout_card(self, card: Panel, turn: Turn) -> None:
@@ -201,6 +229,7 @@ class PartyRevealScene(Scene):
         for i, turn in enumerate(self.turns):
             self._draw_card(surface, turn, report, f"party_reveal.grid.card{i}")
         draw_scoreboard(surface, theme, report, "party_reveal.board")
+        report.draw_text(surface, theme, "party_reveal.hint")
         self.menu.draw(surface, theme)
 
     def _mini(self, turn: Turn, engine: str) -> pygame.Surface | None:

@@ -21,7 +21,7 @@ from game.duel_view import DuelTexts, DuelView, draw_duel, duel_layout, scaled
 from game.i18n import Msg
 from game.replay import (END_SECONDS, FPS, MAX_SECONDS, ReplayFrame, clock_text, replay_plan,
                          replay_span)
-from game.round import Round
+from game.round import Round, worded
 from game.scene import Scene
 from game.scenes.replay_status import export_job, status_text
 from game.services import array_to_surface
@@ -34,22 +34,34 @@ MAX_POINTS_PER_FRAME = 40      # the stroke points one game frame may replay ...
 FRAME_BUDGET_S = 0.006         # ... and the time they may take (the frame is 16.7 ms)
 
 
-def duel_texts(app, round_: Round, speed: float) -> DuelTexts:
+def painter_caption(round_: Round, player: str = "") -> Msg:
+    """Whose picture is on the left: yours, or a party player's by name; painted or brought."""
+    uploaded = round_.origin == "uploaded"
+    if player:
+        return Msg("replay.brought_by" if uploaded else "replay.painted_by", name=player)
+    return Msg("replay.uploaded") if uploaded else Msg("reveal.your_painting")
+
+
+def duel_texts(app, round_: Round, speed: float, player: str = "") -> DuelTexts:
     """The duel's words in the player's language (the export gets them as they are)."""
     strings = app.strings
     content, style = (shown(item, strings).title for item in (round_.content, round_.style))
     magenta, gatys = (strings(short_name(round_.slots[e])) for e in ("magenta", "gatys"))
-    painter = Msg("replay.uploaded") if round_.origin == "uploaded" else \
-        Msg("reveal.your_painting")
+    painter = painter_caption(round_, player)
     slot = round_.slots["gatys"]
+    # One iteration is a stand-in's single pass: "finished", not "finished, 1 iterations".
     done = Msg("replay.gatys_done", name=gatys, iteration=slot.iteration) \
-        if slot.iteration else Msg("replay.gatys_final", name=gatys)
+        if (slot.iteration or 0) > 1 else Msg("replay.gatys_final", name=gatys)
     scoring = round_.scoring
     parts = ""
     if round_.score is not None and scoring.parts:
         parts = strings(Msg("reveal.parts", **scoring.parts))
-    score = f"{round_.score:.1f}" if round_.score is not None else \
-        strings(scoring.detail or Msg("score.none"))
+    if round_.score is not None:
+        score = f"{round_.score:.1f}"
+    elif scoring.status in ("waiting", "scoring"):      # still coming: say so, not "none"
+        score = strings(worded("reveal.scoring", round_.origin))
+    else:
+        score = strings(scoring.detail or Msg("score.none"))
     speed_text = Msg("replay.speed", speed=f"{speed:.1f}") if speed > 1.05 else \
         Msg("replay.real_speed")
     return DuelTexts(content, style, strings(painter), magenta, gatys,
@@ -61,9 +73,11 @@ def duel_texts(app, round_: Round, speed: float) -> DuelTexts:
 class ReplayScene(Scene):
     name = "replay"
 
-    def __init__(self, app, round_: Round, stroke_log=None, on_kiosk_leave=None) -> None:
+    def __init__(self, app, round_: Round, stroke_log=None, on_kiosk_leave=None,
+                 player: str = "") -> None:
         super().__init__(app)
         self.round = round_
+        self.player = player            # a party player's name; "" in a solo round
         # The reveal's own leave-taking: a kiosk that times out here goes to attract mode
         # past the reveal, which must still keep the painting and let the machines go.
         self.on_kiosk_leave = on_kiosk_leave
@@ -77,7 +91,8 @@ class ReplayScene(Scene):
         self.plan = replay_plan(span_log, self.snapshots, magenta_s, round_.elapsed)
         self.speed = max(1.0, replay_span(span_log, self.snapshots, round_.elapsed)
                          / (MAX_SECONDS - END_SECONDS))
-        self.texts = duel_texts(app, round_, self.speed)
+        self.texts = duel_texts(app, round_, self.speed, player)
+        self.scoring_status = round_.scoring.status
         self._surfaces: dict[object, pygame.Surface] = {}     # source -> converted once
         self._scaled: dict[str, tuple[tuple, pygame.Surface]] = {}
         self.export: DuelExport | None = None
@@ -122,6 +137,10 @@ class ReplayScene(Scene):
 
     def update(self, dt: float) -> None:
         self._poll_export()
+        if self.round.scoring.status != self.scoring_status:
+            # The score landed while the replay played: the end card shows it.
+            self.scoring_status = self.round.scoring.status
+            self.texts = duel_texts(self.app, self.round, self.speed, self.player)
         if self.ended:
             return
         replayer = self.replayer
