@@ -29,8 +29,12 @@ ScoreStatus = Literal["waiting", "scoring", "done", "failed", "none"]
 Origin = Literal["painted", "uploaded"]
 ORIGINS: tuple[str, ...] = ("painted", "uploaded")
 WAITING = Msg("machines.waiting")
-# What the reveal tells a player about the score, in one sentence.
-SCORE_SENTENCE = Msg("reveal.score_sentence")
+
+
+def worded(key: str, origin: str, **args) -> Msg:
+    """A sentence about the player's picture: `key` for a painting, its `key_uploaded` twin
+    for a brought one ("Sign your picture", not "Sign your painting")."""
+    return Msg(f"{key}_uploaded" if origin == "uploaded" else key, **args)
 
 
 class CatalogueItem(Protocol):

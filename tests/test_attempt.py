@@ -11,7 +11,7 @@ import pygame
 import pytest
 from PIL import Image
 
-from scene_kit import app, keydown, make_app, pump  # noqa: F401 (app is a fixture)
+from scene_kit import app, drawn_text, keydown, make_app, pump  # noqa: F401 (app is a fixture)
 
 from game.attempt import AttemptError, fit_to_canvas, load_attempt
 from game.config import GameConfig
@@ -132,6 +132,22 @@ def test_signing_an_upload_saves_an_uploaded_row(app, tmp_path):
     row = store_score(app, app.stack.top.round, "Ada")
     assert row.origin == "uploaded"
     assert app.services.leaderboard.top(painted_only=True) == []
+
+
+def test_an_uploads_reveal_and_signing_speak_of_a_picture_not_a_painting(app, tmp_path):
+    setup = open_setup(app)
+    setup.open_attempt(str(bands(tmp_path / "mine.png")))
+    pump(app, [keydown(pygame.K_RETURN)])
+    reveal = app.stack.top
+    words = drawn_text(app)
+    assert "Sign your picture" in words and "Sign your painting" not in words
+    assert any("your picture with the machines" in w for w in words), words
+    pump(app, [keydown(pygame.K_RETURN)])
+    assert app.stack.top.name == "name_entry"
+    assert "Sign your picture" in drawn_text(app)
+    app.set_language("ro")
+    assert "Semnează imaginea" in drawn_text(app)
+    assert reveal.round.origin == "uploaded"
 
 
 def test_a_bad_file_says_so_and_keeps_the_picture(app, tmp_path):

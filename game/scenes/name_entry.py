@@ -16,7 +16,7 @@ import pygame
 
 from game.catalogue import shown
 from game.i18n import Msg
-from game.round import Round
+from game.round import Round, worded
 from game.scene import Scene
 from game.services import array_to_surface, fit_surface
 from game.store import NAME_MAX, NameRejected, ScoreRow, validate_name
@@ -174,7 +174,7 @@ class NameEntryScene(Scene):
         under = root.panel("pair", pygame.Rect(frame.x, frame.bottom + 14, frame.width, 48))
         under.text(self._pair(), "small", c.text_dim, lines=2)
         words = root.panel("words", places["words"])
-        words.text(Msg("name_entry.heading"), "h1", c.accent, gap=6)
+        words.text(worded("name_entry.heading", self.round.origin), "h1", c.accent, gap=6)
         words.y = max(words.y, field.y - 40)
         words.text(Msg("name_entry.prompt", max=NAME_MAX), "body", c.text_dim, lines=1)
         words.y = field.bottom + 10

@@ -20,7 +20,7 @@ import pygame
 
 from game.catalogue import shown
 from game.i18n import Msg
-from game.round import Round
+from game.round import Round, worded
 from game.scene import Scene
 from game.scenes.reveal_layout import RevealView, reveal_layout
 from game.services import array_to_surface
@@ -53,7 +53,8 @@ class RevealScene(Scene):
     def enter(self) -> None:
         self.app.services.sound.play("reveal")
         self.menu = Menu(vertical=False)
-        sign = Msg("kiosk.save_score") if self.anonymous else Msg("reveal.sign")
+        sign = Msg("kiosk.save_score") if self.anonymous else \
+            worded("reveal.sign", self.round.origin)
         save = self.menu.add(Button(pygame.Rect(330, 630, 300, 60), sign,
                                     self.save, (pygame.K_RETURN, pygame.K_s), "Enter"))
         if self.round.gave_up or self.round.painting is None:

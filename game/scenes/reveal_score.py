@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pygame
 
 from game.i18n import Msg, Text
-from game.round import SCORE_SENTENCE, Round, ScoreSlot
+from game.round import Round, ScoreSlot, worded
 from game.ui.engine_names import short_name
 from game.ui.layout import Panel, text_height
 
@@ -54,12 +54,13 @@ def score_lines(theme, round_: Round) -> list[Line]:
             cost = f"cost.{scoring.cost}"
             if scoring.cost and theme.strings.has(cost):
                 lines.append(Line(Msg(cost), "small", c.accent, 2))
-        return lines + [Line(SCORE_SENTENCE, "small", c.text_dim, 3, optional=True)]
+        return lines + [Line(worded("reveal.score_sentence", round_.origin), "small",
+                             c.text_dim, 3, optional=True)]
     if scoring.status in ("failed", "none"):
         return [Line(scoring.detail or Msg("score.none"), "small", c.urgent, 3)]
     if scoring.status == "scoring":
-        return [Line(Msg("reveal.scoring"), "small", c.text, 2)]
-    return [Line(Msg("reveal.score_later"), "small", c.text_dim, 3)]
+        return [Line(worded("reveal.scoring", round_.origin), "small", c.text, 2)]
+    return [Line(worded("reveal.score_later", round_.origin), "small", c.text_dim, 3)]
 
 
 def number_width(theme) -> int:
@@ -99,8 +100,9 @@ def versus(theme, round_: Round) -> str:
     """ "Your painting vs Magenta 6.1 · vs Gatys 6.4", each machine named for what really
     ran (a stand-in by its own name), one side only if a machine failed."""
     scoring = round_.scoring
+    first = "reveal.vs_magenta_uploaded" if round_.origin == "uploaded" else "reveal.vs_magenta"
     sides = [theme.strings(Msg(key, name=short_name(round_.slots[engine]), score=value))
-             for key, engine, value in (("reveal.vs_magenta", "magenta", scoring.vs_magenta),
+             for key, engine, value in ((first, "magenta", scoring.vs_magenta),
                                         ("reveal.vs_gatys", "gatys", scoring.vs_gatys))
              if value is not None]
     return "   ·   ".join(sides)
