@@ -12,6 +12,9 @@ process and everything it started: Ray's processes or the workers), and for the 
 Magenta batch sizes reached. Pairs never repeat, so the farm's cache does not help.
 Prints one JSON object with the figures and the farm / local ratios. Real models come from
 $STYLE_DUEL_SHARED_MODELS (else the model cache; without any, the offline stand-ins).
+Also `reel_bytes`: a Gatys result's JSON with a 24-snapshot reel of an eval photo turning
+into a painting, its snapshots as JPEG (as sent) and as PNG (as the version before sent
+them); `--reel-only` prints just that (a second, no farm).
 """
 from __future__ import annotations
 
@@ -189,6 +192,40 @@ def warm_farm(url: str, budget: float) -> None:
         backend.shutdown()
 
 
+def reel_bytes(eval_dir: Path, count: int = 24) -> dict | None:
+    """Bytes of a Gatys result's JSON (a 256 px picture, `count` snapshots of chelsea.png
+    turning into starry_night.jpg at SNAPSHOT_SIDE) with the reel as JPEG and as PNG."""
+    from PIL import Image
+
+    from models.farm.dispatch import result_json
+    from models.farm.replicas import ReplicaAnswer
+    from models.farm.wire import encode_png
+    from models.messages import SNAPSHOT_SIDE, Snapshot
+
+    photo = eval_dir / "content" / "chelsea.png"
+    painting = eval_dir / "styles" / "starry_night.jpg"
+    if not (photo.is_file() and painting.is_file()):
+        return None
+
+    def forming(side: int) -> list[np.ndarray]:        # (h, w, 3) uint8, photo to painting
+        art = Image.open(painting).convert("RGB")
+        art.thumbnail((side, side), Image.LANCZOS)
+        start = np.asarray(Image.open(photo).convert("RGB").resize(art.size), float)
+        return [((1 - t) * start + t * np.asarray(art, float)).astype(np.uint8)
+                for t in np.linspace(0, 1, count)]
+    reel = [Snapshot(i * 0.5, i * 10, frame) for i, frame in enumerate(forming(SNAPSHOT_SIDE))]
+    result = Result("bench", "gatys", "Gatys", forming(256)[-1], 12.0, 10 * count, False,
+                    snapshots=reel)
+    sent = result_json("bench", ReplicaAnswer(result, {}))
+    before = {**sent, "snapshots": [{**entry, "image": encode_png(snapshot.image)}
+                                    for entry, snapshot in zip(sent["snapshots"], reel)]}
+    return {"snapshots": count, "snapshot_shape": list(reel[0].image.shape),
+            "json_bytes_png_reel": len(json.dumps(before)),
+            "json_bytes_jpeg_reel": len(json.dumps(sent)),
+            "reel_bytes_png": sum(len(e["image"]) for e in before["snapshots"]),
+            "reel_bytes_jpeg": sum(len(e["image"]) for e in sent["snapshots"])}
+
+
 def ratio(farm: float | None, local: float | None) -> float | None:
     return round(farm / local, 2) if farm and local else None
 
@@ -199,7 +236,13 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=90.0, help="seconds per setting")
     parser.add_argument("--gatys-budget", type=float, default=12.0)
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument("--reel-only", action="store_true",
+                        help="print only the result JSON's bytes with a JPEG / PNG reel")
     args = parser.parse_args()
+    eval_dir = Path(os.environ.get("STYLE_DUEL_EVAL_DIR", str(ROOT.parent / "shared" / "eval")))
+    if args.reel_only:
+        print(json.dumps(reel_bytes(eval_dir), indent=1))
+        return 0
     shared = os.environ.get("STYLE_DUEL_SHARED_MODELS", str(ROOT.parent / "shared" / "models"))
     models_dir = Path(shared) if Path(shared).is_dir() else None
     from models.cache import default_models_dir
@@ -207,7 +250,8 @@ def main() -> int:
     url = start_bench_farm(models_dir)
     warm_farm(url, args.gatys_budget)
     report = {"machine": f"{os.cpu_count()} CPUs, no GPU", "models_dir": str(models_dir),
-              "window_s": args.window, "gatys_budget_s": args.gatys_budget, "settings": []}
+              "window_s": args.window, "gatys_budget_s": args.gatys_budget, "settings": [],
+              "reel_bytes": reel_bytes(eval_dir)}
     farm_rows = {}
     for kiosks in args.kiosks:
         farm_rows[kiosks] = farm_setting(kiosks, url, args.window, args.gatys_budget)

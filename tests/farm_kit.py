@@ -90,6 +90,16 @@ def picture(height: int = 48, width: int = 64, seed: int = 0) -> np.ndarray:
     return (np.random.default_rng(seed).random((height, width, 3)) * 255).astype(np.uint8)
 
 
+def through_jpeg(image: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8 -> what the kiosk gets of it as a reel's snapshot (the farm sends
+    snapshots as JPEG: close to the picture, not equal)."""
+    from models.farm.client import decode_snapshots
+    from models.farm.wire import encode_jpeg
+
+    return decode_snapshots([{"seconds": 0.0, "iteration": 0,
+                              "image": encode_jpeg(image)}])[0].image
+
+
 def png_bomb_header(width: int = 30000, height: int = 30000) -> bytes:
     """A PNG whose header claims a huge picture (a decompression bomb's calling card)."""
     def chunk(kind: bytes, payload: bytes) -> bytes:

@@ -23,7 +23,7 @@ from models.farm.client import to_message  # noqa: E402
 from models.messages import Result, ScoreResult  # noqa: E402
 from models.standins import STUDIO_LABEL, UNTRAINED_LABEL  # noqa: E402
 from tests.farm_kit import (JOB_BOUND_S, picture, small_options,  # noqa: E402
-                            start_test_farm, stop_test_farm, wait_for)
+                            start_test_farm, stop_test_farm, through_jpeg, wait_for)
 
 SHARED = os.environ.get("STYLE_DUEL_SHARED_MODELS", "")
 REAL = bool(SHARED) and (Path(SHARED) / "vgg19_blocks1-3_notop.h5").is_file()
@@ -72,7 +72,7 @@ def test_gatys_replica_paints_with_progress(farm):
         assert result["model_files"] == ["vgg19_blocks1-3_notop.h5"]
     # The engine's own reel comes along, ending on the finished picture (the duel replay).
     assert 1 <= len(message.snapshots) <= 40
-    assert (message.snapshots[-1].image == message.image).all()
+    assert (message.snapshots[-1].image == through_jpeg(message.image)).all()
 
 
 def test_score_replica_scores_a_painting(farm):

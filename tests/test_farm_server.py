@@ -23,7 +23,8 @@ from models.farm import wire  # noqa: E402
 from models.farm.client import FarmError, to_message  # noqa: E402
 from models.messages import MAX_SNAPSHOTS  # noqa: E402
 from tests.farm_kit import (JOB_BOUND_S, TOKENS, picture, png_bomb_header,  # noqa: E402
-                            small_options, start_test_farm, stop_test_farm, wait_for)
+                            small_options, start_test_farm, stop_test_farm, through_jpeg,
+                            wait_for)
 
 MAX_BODY = 3 * 1024 * 1024
 
@@ -154,7 +155,7 @@ def test_a_pair_rendered_once_is_cached_for_the_next_kiosk(farm):
 
 
 def test_farm_result_carries_snapshots(farm):
-    """Gatys's reel for the duel replay: in the result's JSON as PNGs, decoded by the kiosk,
+    """Gatys's reel for the duel replay: in the result's JSON as JPEGs, decoded by the kiosk,
     and kept by the farm's cache, so the next kiosk's pair replays too."""
     first, second = farm.client(TOKENS[0]), farm.client(TOKENS[1])
     job = body("gatys", seed=50, test_behaviour="slow", seconds=1, step=0.1)
@@ -164,7 +165,8 @@ def test_farm_result_carries_snapshots(farm):
     assert 2 <= len(made["snapshots"]) <= MAX_SNAPSHOTS
     reel = to_message(made, job_id).snapshots
     assert [s.seconds for s in reel] == [e["seconds"] for e in made["snapshots"]]
-    assert (reel[-1].image == picture(seed=50)).all()        # the finished picture, last
+    assert (reel[-1].image == through_jpeg(picture(seed=50))).all()   # the finished one, last
+    assert base64.b64decode(made["image"])[:4] == b"\x89PNG"          # the picture: lossless
     assert reel[0].image.mean() < reel[-1].image.mean()      # forming from black
     again = second.submit(job)
     assert again["cached"] is True

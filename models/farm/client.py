@@ -24,11 +24,19 @@ log = logging.getLogger(__name__)
 
 # What the farm sends back is PNG only (wire.encode_png); anything else is refused.
 RESULT_FORMATS = Formats(("PNG",), "PNG")
+# ... except the reel's snapshots: JPEG (wire.encode_jpeg), or PNG from a farm of the
+# version before, and its cache entries.
+REEL_FORMATS = Formats(("JPEG", "PNG"), "JPEG or PNG")
 MAX_RESULT_SIDE = 4096
 MAX_RESULT_PIXELS = 16_000_000
 # A reel's snapshot larger than this is refused undecoded; a smaller one is brought down
 # to SNAPSHOT_SIDE (a farm of another version may send them larger).
 MAX_SNAPSHOT_PIXELS = 512 * 512
+# A reel whose base64 text is longer than this in all is dropped before more is decoded.
+# This version's largest (MAX_SNAPSHOTS of noise at SNAPSHOT_SIDE, JPEG) is about 1.5 MB;
+# a PNG reel from a farm of the version before is 70-90 KB a snapshot of a real picture, so
+# 40 of them (up to 3.5 MB) still fit.
+MAX_REEL_BYTES = 4 * 1024 * 1024
 
 
 class FarmError(Exception):
@@ -75,21 +83,25 @@ def to_message(result: dict, job_id: str) -> Result | ScoreResult:
 
 def decode_snapshots(entries: object) -> list[Snapshot]:
     """The result's reel for the duel replay: [] when it has none, and [] with a log line
-    when it is not a list of at most MAX_SNAPSHOTS sound pictures (the picture itself is
-    still shown: a bad reel costs only the replay)."""
+    when it is not a list of at most MAX_SNAPSHOTS sound JPEG or PNG pictures of at most
+    MAX_REEL_BYTES of text in all (the picture itself is still shown: a bad reel costs
+    only the replay)."""
     if entries is None:
         return []
     try:
         if not isinstance(entries, list) or len(entries) > MAX_SNAPSHOTS:
             raise ValueError(f"not a list of at most {MAX_SNAPSHOTS} snapshots")
-        snapshots = []
+        snapshots, text_bytes = [], 0
         for entry in entries:
-            seconds, iteration = entry["seconds"], entry["iteration"]
+            seconds, iteration, text = entry["seconds"], entry["iteration"], entry["image"]
             if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                        for v in (seconds, iteration)):
                 raise ValueError("a snapshot's seconds and iteration must be numbers")
-            image = decode_bytes(wire.png_bytes(entry["image"], "a snapshot"), "a snapshot",
-                                 SNAPSHOT_SIDE, MAX_SNAPSHOT_PIXELS, RESULT_FORMATS)
+            text_bytes += len(text) if isinstance(text, str) else 0
+            if text_bytes > MAX_REEL_BYTES:
+                raise ValueError(f"more than {MAX_REEL_BYTES} bytes of pictures")
+            image = decode_bytes(wire.png_bytes(text, "a snapshot"), "a snapshot",
+                                 SNAPSHOT_SIDE, MAX_SNAPSHOT_PIXELS, REEL_FORMATS)
             snapshots.append(Snapshot(float(seconds), int(iteration), image))
         return valid_snapshots(snapshots)
     except (ImageLoadError, ValueError, TypeError, KeyError, OverflowError) as error:

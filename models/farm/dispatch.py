@@ -18,7 +18,8 @@ from models.farm.cache import FarmCache, job_key
 from models.farm.jobs import FarmJob, JobTable
 from models.farm.options import FarmOptions
 from models.farm.replicas import ReplicaAnswer
-from models.farm.wire import CANCELLED, DONE, FAILED, RUNNING, SCORE_ENGINE, encode_png
+from models.farm.wire import (CANCELLED, DONE, FAILED, RUNNING, SCORE_ENGINE, encode_jpeg,
+                              encode_png)
 from models.messages import CANCELLED as CANCELLED_REASON
 from models.messages import ENGINE_DISPLAY, Failed, Job, Progress, Result, ScoreJob
 
@@ -38,8 +39,9 @@ class ReplicasNotReady(Exception):
 
 
 def result_json(job_id: str, answer: ReplicaAnswer) -> dict:
-    """A final answer as the result route's JSON (the picture as base64 PNG, and Gatys's
-    reel for the duel replay, each snapshot a PNG: the farm's cache keeps them all)."""
+    """A final answer as the result route's JSON: the picture as base64 PNG (it is scored:
+    lossless), Gatys's reel for the duel replay as base64 JPEG (only looked at; a sixth of
+    the bytes, and the farm's cache keeps this JSON as it is)."""
     result, replica = answer.answer, answer.replica
     common = {"job_id": job_id, "device": replica.get("device", "CPU"),
               "node": replica.get("node"), "cached": False, "batch_size": answer.batch_size,
@@ -51,7 +53,7 @@ def result_json(job_id: str, answer: ReplicaAnswer) -> dict:
                 "iterations": result.iterations, "converged": result.converged,
                 "notes": list(result.notes), "settings_text": result.settings_text,
                 "snapshots": [{"seconds": s.seconds, "iteration": s.iteration,
-                               "image": encode_png(s.image)} for s in result.snapshots]}
+                               "image": encode_jpeg(s.image)} for s in result.snapshots]}
     return {**common, "kind": "score", "scores": result.scores, "label": result.label,
             "seconds": result.seconds, "parts": result.parts, "cost": result.cost}
 
