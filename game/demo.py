@@ -24,6 +24,7 @@ BOT_NAMES = ("Ada", "Bruegel", "Cezanne", "Dora", "Emil", "Frida")
 STROKES_PER_SECOND = 7        # plan size scales with the round so the bot fills its time
 REVEAL_WAIT_S = 240.0         # wall-clock cap on waiting for the machines in the reveal
 REPLAY_WAIT_S = 60.0          # wall-clock cap on watching the duel's replay to its end card
+SAVE_WAIT_S = 180.0           # wall-clock cap on the duel's export (MP4, GIF, WebP, PNG)
 
 
 def key(code: int, mod: int = 0) -> list[pygame.event.Event]:
@@ -98,6 +99,11 @@ class DemoDirector:
     signed_at: float = 0.0
     replay_deadline: float = 0.0
     replayed: bool = False        # round 1's reveal visits the replay once, then signs
+    save_deadline: float = 0.0
+    # Round 2 is an artist round: the bot sets Settings' round type before it (and back to
+    # single paintings before round 3), so the setup shows an artist's paintings.
+    artist_round: int = 1
+    save_duel: bool = True        # the replay's visit saves the duel (the party's does not)
     # After the painted rounds, one round with round 1's painting as an uploaded attempt,
     # on round 1's pair (the machines answer from the result cache).
     pair: tuple = ()
@@ -162,7 +168,8 @@ class DemoDirector:
             return
         if self.once("shot", 0.8):
             self.shot(app, "title")
-        if self.round_index == 0 and self.once("settings", 1.0):
+        if (self.round_index == 0 or self.round_type_wanted() is not None) \
+                and self.once("settings", 1.0):
             self.press(pygame.K_s)
         elif self.round_index == 0 and self.once("models", 1.1):
             if any(b.keys == (pygame.K_m,) for b in scene.menu.buttons):
@@ -170,9 +177,28 @@ class DemoDirector:
         elif self.once("play", 1.2):
             self.press(pygame.K_p)
 
+    def round_type_wanted(self) -> str | None:
+        """The round type Settings must be set to before this round, if any: "artist" for
+        the artist round, "single" again after it (not with a painting given by --style,
+        nor before the upload round, which replays round 1's pair)."""
+        if self.keep_style or self.artist_round >= self.rounds:
+            return None
+        return {self.artist_round: "artist", self.artist_round + 1: "single"}.get(
+            self.round_index) if self.round_index < self.rounds else None
+
     def on_settings(self, app, scene) -> None:
+        wanted = self.round_type_wanted()
+        if wanted is not None and self.once("round_type", 0.3):
+            # Down to the round type, then Right until it says what this round wants.
+            row = next(i for i, r in enumerate(scene.rows) if r.label.key == "rounds.style_kind")
+            for _ in range(row - scene.index):
+                self.press(pygame.K_DOWN)
+            kinds = ("single", "artist", "mixed")
+            steps = (kinds.index(wanted) - kinds.index(app.config.round.style_kind)) % 3
+            for _ in range(steps):
+                self.press(pygame.K_RIGHT)
         if self.once("shot", 0.6):
-            self.shot(app, "settings")
+            self.shot(app, "settings_artist" if wanted == "artist" else "settings")
         if self.once("back", 0.8):
             self.press(pygame.K_ESCAPE)
 
@@ -193,12 +219,14 @@ class DemoDirector:
         if self.once("shuffle", 0.3) and self.shuffle_key() is not None:
             self.press(self.shuffle_key())
         if self.once("shot", 0.8):
-            self.shot(app, "setup")
+            self.shot(app, "setup_artist" if app.config.round.style_kind == "artist"
+                      else "setup")
         if self.round_index == 0 and self.once("picker", 1.0) \
                 and self.picker_key() is not None:
             self.press(self.picker_key())
         if self.once("start", 1.6):
-            self.pair = (scene.content, scene.style)
+            if self.round_index == 0:           # the upload round brings round 1's painting
+                self.pair = (scene.content, scene.style)
             self.press(pygame.K_RETURN)
 
     def setup_upload(self, app, scene) -> None:
@@ -327,7 +355,21 @@ class DemoDirector:
         late = time.monotonic() > self.replay_deadline
         if "shot" in self.done_steps and (scene.ended or late) and self.once("shot_end", 0.5):
             self.shot(app, "replay_end")
-        if "shot_end" in self.done_steps and self.once("back", 0):
+        # "Save the duel", as a player taking it home: the files land in <data_dir>/duels.
+        if "shot_end" in self.done_steps and not self.save_duel:
+            self.done_steps.add("shot_saved")
+        elif "shot_end" in self.done_steps and self.once("save", 0):
+            self.save_deadline = time.monotonic() + SAVE_WAIT_S
+            self.press(pygame.K_s)
+        export = scene.export
+        saved = export is not None and export.poll().done
+        if "save" in self.done_steps and (saved or time.monotonic() > self.save_deadline) \
+                and self.once("saved", 0):
+            self.signed_at = self.time_in_scene + 0.3       # the screen says where, then
+        if "saved" in self.done_steps and self.time_in_scene >= self.signed_at \
+                and self.once("shot_saved", 0):
+            self.shot(app, "replay_saved")
+        if "shot_saved" in self.done_steps and self.once("back", 0):
             self.replayed = True
             self.press(pygame.K_ESCAPE)
 
@@ -341,8 +383,13 @@ class DemoDirector:
             self.press(pygame.K_RETURN)
 
     def on_leaderboard(self, app, scene) -> None:
+        upload = self.upload_round()
         if self.once("shot", 0.5):
-            self.shot(app, "leaderboard_uploaded" if self.upload_round() else "leaderboard")
-        if self.once("back", 0.8):
+            self.shot(app, "leaderboard_uploaded" if upload else "leaderboard")
+        if upload and self.once("filter", 0.7):
+            self.press(pygame.K_f)                  # painted only: the upload drops out
+        if upload and self.once("shot_filter", 1.0):
+            self.shot(app, "leaderboard_painted_only")
+        if self.once("back", 1.3 if upload else 0.8):
             self.round_index += 1
             self.press(pygame.K_ESCAPE)

@@ -1,9 +1,10 @@
 """The demo bot hosts a party: `python main.py demo --party 3 --rounds 2 --screenshots DIR`.
 
 Bots join in the lobby by typing their names, paint their turns with the solo bot's plan,
-wait in each round's reveal for the machines and the scores, then save the party from the
-podium. From the second round on the game runs in Romanian (the language switches without
-a restart), so the screenshots show every party screen in both languages.
+wait in each round's reveal for the machines and the scores (the first reveal replays the
+first player's duel), then save the party from the podium. From the second round on the
+game runs in Romanian (the language switches without a restart), so the screenshots show
+every party screen in both languages.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class PartyDemoDirector(DemoDirector):
     finished: bool = False
     language_switched: bool = False
     report: Path | None = None  # bench/party_soak.py reads what the party reached here
+    save_duel: bool = False     # the first reveal replays Ada's duel, without saving it
 
     def shot(self, app, name: str) -> None:
         if self.screenshots is None:
@@ -96,8 +98,12 @@ class PartyDemoDirector(DemoDirector):
         if (not pending or time.monotonic() > self.reveal_deadline) and self.once("shot", 0.5):
             self.shot(app, f"round{scene.round_index + 1}_reveal")
             self.signed_at = self.time_in_scene + 0.3
-        if "shot" in self.done_steps and self.time_in_scene >= self.signed_at \
-                and self.once("next", 0):
+        if "shot" not in self.done_steps or self.time_in_scene < self.signed_at:
+            return
+        if scene.round_index == 0 and not self.replayed and scene.replayable():
+            if self.once("replay", 0):
+                self.press(pygame.K_1)          # the first player's duel; Esc comes back
+        elif self.once("next", 0.2):
             self.press(pygame.K_RETURN)
 
     def on_party_podium(self, app, scene) -> None:

@@ -11,8 +11,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ("title", "settings", "models", "setup", "catalogue_picker", "paint", "paint_references",
-          "pause", "paint_last_seconds", "reveal", "replay", "replay_end", "name_entry",
-          "leaderboard")
+          "pause", "paint_last_seconds", "reveal", "replay", "replay_end", "replay_saved",
+          "name_entry", "leaderboard", "settings_artist", "setup_artist")
 
 
 def run_main(*args: str, env_extra: dict | None = None, timeout: int = 600):
@@ -24,7 +24,8 @@ def run_main(*args: str, env_extra: dict | None = None, timeout: int = 600):
 
 def test_demo_writes_a_screenshot_of_every_scene(tmp_path):
     out = tmp_path / "shots"
-    proc = run_main("demo", "--rounds", "1", "--seconds", "30", "--screenshots", str(out),
+    # Two painted rounds (the second an artist's), then the upload round.
+    proc = run_main("demo", "--rounds", "2", "--seconds", "20", "--screenshots", str(out),
                     "--seed", "3", "--keep-data", str(tmp_path / "home"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     names = sorted(p.name for p in out.glob("*.png"))
@@ -37,12 +38,21 @@ def test_demo_writes_a_screenshot_of_every_scene(tmp_path):
     assert slot.std() > 25
     assert "screenshots" in proc.stdout
     # After the painted round, one round brings round 1's painting as the attempt.
-    for screen in ("attempt_confirm", "reveal_uploaded", "leaderboard_uploaded"):
+    for screen in ("attempt_confirm", "reveal_uploaded", "leaderboard_uploaded",
+                   "leaderboard_painted_only"):
         assert any(n.endswith(f"_{screen}.png") for n in names), (screen, names)
+    # Round 2 was an artist round, round 3 the upload on round 1's pair.
+    assert next(n for n in names if n.endswith("_setup_artist.png")).startswith("r2_")
     import sqlite3
     db = sqlite3.connect(next((tmp_path / "home").rglob("leaderboard.sqlite3")))
-    origins = sorted(row[0] for row in db.execute("SELECT origin FROM scores"))
-    assert origins == ["painted", "uploaded"]
+    rows = db.execute("SELECT origin, style_id FROM scores ORDER BY id").fetchall()
+    assert [origin for origin, _ in rows] == ["painted", "painted", "uploaded"]
+    assert rows[1][1].startswith("artist:") and rows[2][1] == rows[0][1]
+    # "Save the duel" on round 1's replay: the video, the small animation and the triptych.
+    duels = sorted(p.suffix for p in (tmp_path / "home").rglob("duels/duel-*"))
+    assert ".mp4" in duels and ".png" in duels and {".gif", ".webp"} & set(duels), duels
+    triptych = Image.open(next((tmp_path / "home").rglob("duels/duel-*.png")))
+    assert triptych.width >= 1200 and np.asarray(triptych.convert("RGB")).std() > 25
 
 
 def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
@@ -53,7 +63,7 @@ def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
 
 
 PARTY_SCREENS = ("en_title", "en_lobby", "en_pass_r1", "en_paint", "en_round1_reveal",
-                 "ro_pass_r2", "ro_paint", "ro_round2_reveal", "ro_podium", "ro_podium_saved")
+                 "en_replay", "ro_pass_r2", "ro_paint", "ro_round2_reveal", "ro_podium", "ro_podium_saved")
 
 
 def test_party_demo_plays_two_rounds_in_two_languages_and_saves(tmp_path):
