@@ -19,7 +19,7 @@ import pygame
 
 from game.duel_export import SMALL_FPS, DuelExportJob, copy_to_usb, prune, usb_ready
 from game.duel_triptych import render_triptych, save_png
-from game.duel_view import draw_duel, duel_layout, scaled
+from game.duel_view import draw_duel, duel_layout, gatys_caption, scaled
 from game.files import make_folder
 from game.replay import FPS, clock_text, replay_plan
 from game.timelapse import StrokeReplayer
@@ -102,14 +102,16 @@ def write_replay(job: DuelExportJob, theme: Theme, path: Path,
                 grown = surface_of(replayer.rgb8())
             else:
                 grown = painting
+            caption = gatys_caption(job.texts, frame.ending, frame.gatys, stills)
+            index = frame.gatys
             if frame.ending or not stills:
-                gatys, caption = final, job.texts.gatys_done
+                gatys = final
+            elif index < 0:
+                gatys = None
             else:
-                index = frame.gatys
-                gatys = None if index < 0 else still_surfaces.setdefault(
-                    index, surface_of(stills[index].image))
-                caption = job.texts.gatys_step.replace(
-                    "{iteration}", str(stills[max(0, index)].iteration))
+                if index not in still_surfaces:         # converted once, not every frame
+                    still_surfaces[index] = surface_of(stills[index].image)
+                gatys = still_surfaces[index]
             sizes = {"painting": grown.get_size(),
                      "gatys": gatys.get_size() if gatys is not None else None}
             view = duel_layout(theme, job.texts, f"{clock_text(frame.round_s)} / {total}",

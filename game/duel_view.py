@@ -40,6 +40,7 @@ class DuelTexts:
     score_label: str             # "Score"
     score: str                   # "7.4", or the sentence saying why there is none
     parts: str = ""              # "Layout 7.1 · Colour 6.0 · Brushwork 8.2", or ""
+    gatys_starting: str = ""     # before Gatys's first snapshot: "Gatys · starting…"
 
 
 @dataclass
@@ -136,6 +137,16 @@ def draw_duel(surface: pygame.Surface, theme: Theme, view: DuelView,
         else:
             surface.blit(picture, picture.get_rect(center=rect.center))
     view.report.draw_text(surface, theme)
+
+
+def gatys_caption(texts: DuelTexts, ending: bool, index: int, snapshots) -> str:
+    """The caption under Gatys's pane: starting, at snapshot `index`'s iteration, or done.
+    `snapshots` oldest first (each has `.iteration`); screen and export both ask here."""
+    if ending or not snapshots:
+        return texts.gatys_done
+    if index < 0:                               # before its first snapshot: nothing yet
+        return texts.gatys_starting or texts.gatys_done
+    return texts.gatys_step.replace("{iteration}", str(snapshots[index].iteration))
 
 
 def scaled(picture: pygame.Surface | None, rect: pygame.Rect | None

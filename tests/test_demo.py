@@ -63,7 +63,8 @@ def test_first_frame_is_the_title_and_game_process_has_no_tensorflow():
 
 
 PARTY_SCREENS = ("en_title", "en_lobby", "en_pass_r1", "en_paint", "en_round1_reveal",
-                 "en_replay", "ro_pass_r2", "ro_paint", "ro_round2_reveal", "ro_podium", "ro_podium_saved")
+                 "en_replay", "ro_pass_r2", "ro_paint", "ro_round2_reveal", "ro_podium",
+                 "ro_podium_saved")
 
 
 def test_party_demo_plays_two_rounds_in_two_languages_and_saves(tmp_path):

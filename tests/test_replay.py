@@ -254,3 +254,15 @@ def test_kiosk_leaving_from_the_replay_leaves_the_reveal_too(duel_app):
     duel_app.config.kiosk.enabled = True
     job = export_job(duel_app, round_, log, texts)
     assert job.usb_dir == "/media/stick" and job.keep == 50
+
+
+def test_gatys_caption_says_starting_then_its_iteration_then_done(duel_app):
+    from game.duel_view import gatys_caption
+    from game.scenes.replay import ReplayScene
+    round_, log = duel_round(duel_app)
+    texts = ReplayScene(duel_app, round_, log).texts
+    snapshots = round_.slots["gatys"].snapshots            # iterations 0, 20, 40
+    assert gatys_caption(texts, False, -1, snapshots).endswith("· starting…")
+    assert gatys_caption(texts, False, 2, snapshots).endswith("· iteration 40")
+    assert gatys_caption(texts, True, 2, snapshots).endswith("· finished, 60 iterations")
+    assert gatys_caption(texts, False, 1, []) == texts.gatys_done

@@ -17,7 +17,8 @@ import pygame
 
 from game.catalogue import shown
 from game.duel_export import DuelExport, start_export
-from game.duel_view import DuelTexts, DuelView, draw_duel, duel_layout, scaled
+from game.duel_view import (DuelTexts, DuelView, draw_duel, duel_layout, gatys_caption,
+                             scaled)
 from game.i18n import Msg
 from game.replay import (END_SECONDS, FPS, MAX_SECONDS, ReplayFrame, clock_text, replay_plan,
                          replay_span)
@@ -67,7 +68,7 @@ def duel_texts(app, round_: Round, speed: float, player: str = "") -> DuelTexts:
     return DuelTexts(content, style, strings(painter), magenta, gatys,
                      strings(Msg("replay.gatys_step", name=gatys, iteration="{iteration}")),
                      strings(done), strings(speed_text), strings(Msg("reveal.score")), score,
-                     parts)
+                     parts, strings(Msg("replay.gatys_starting", name=gatys)))
 
 
 class ReplayScene(Scene):
@@ -198,9 +199,7 @@ class ReplayScene(Scene):
     def view(self) -> DuelView:
         frame = self.frame
         total = clock_text(self.plan[-1].round_s)
-        caption = self.texts.gatys_done if frame.ending or not self.snapshots else \
-            self.texts.gatys_step.replace(
-                "{iteration}", str(self.snapshots[max(0, frame.gatys)].iteration))
+        caption = gatys_caption(self.texts, frame.ending, frame.gatys, self.snapshots)
         return duel_layout(self.app.theme, self.texts,
                            f"{clock_text(frame.round_s)} / {total}", caption, self._sizes(),
                            frame.ending, self.app.strings(self.status) if self.status else "")
