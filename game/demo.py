@@ -350,7 +350,7 @@ class DemoDirector:
     def on_replay(self, app, scene) -> None:
         if self.once("arrive", 0.0):
             self.replay_deadline = time.monotonic() + REPLAY_WAIT_S
-        if self.once("shot", 6.0):              # a third in: both pictures on their way
+        if self.once("shot", 9.0):              # half-way: both pictures on their way
             self.shot(app, "replay")
         late = time.monotonic() > self.replay_deadline
         if "shot" in self.done_steps and (scene.ended or late) and self.once("shot_end", 0.5):
